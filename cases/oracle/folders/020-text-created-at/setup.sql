@@ -1,0 +1,7 @@
+CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (
+				id SERIAL PRIMARY KEY,
+				hash text NOT NULL,
+				created_at numeric
+			);
+INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES ('x', 2000);
+INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES ('y', 'not a number');

@@ -1,0 +1,6 @@
+CREATE TABLE IF NOT EXISTS "__drizzle_migrations" (
+				id SERIAL PRIMARY KEY,
+				hash text NOT NULL,
+				created_at numeric
+			);
+INSERT INTO "__drizzle_migrations" ("hash", "created_at") VALUES ('x', NULL);

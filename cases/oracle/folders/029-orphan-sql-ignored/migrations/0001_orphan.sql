@@ -1,0 +1,1 @@
+CREATE TABLE `orphan` (`id` integer);

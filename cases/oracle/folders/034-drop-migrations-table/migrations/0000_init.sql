@@ -1,0 +1,2 @@
+CREATE TABLE `t` (`id` integer);--> statement-breakpoint
+DROP TABLE `__drizzle_migrations`;

@@ -1,0 +1,15 @@
+/*
+** cmds.h - the subcommands of cw, one file each, and what they share.
+*/
+#ifndef CW_CMDS_H
+#define CW_CMDS_H
+
+/* The layout of the repository cw was made for. */
+#define CW_DEFAULT_MIGRATIONS "apps/server/drizzle"
+
+int cmd_migrate(int argc, char **argv);
+
+/* getenv, kept in one place so lib/ never needs it. */
+const char *env_or_null(const char *name);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+** main.c - the cw command: picks a subcommand from one table and returns
+** its status (0 clean, 1 findings or a failed migration, 2 could not run).
+*/
+#include "cmds.h"
+#include "msg.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+} command;
+
+static const command commands[] = {
+	{"migrate", cmd_migrate,
+	 "apply pending migrations exactly as drizzle-orm does"},
+};
+
+const char *env_or_null(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: cw <command> [options]\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		fprintf(f, "  %-18s %s\n", commands[i].name,
+			commands[i].summary);
+	fprintf(f, "\n`cw <command> --help` describes a command's options."
+		"\n");
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	msg_error("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return 2;
+}

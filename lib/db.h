@@ -1,0 +1,40 @@
+/*
+** db.h - SQLite connections configured the way better-sqlite3 configures
+** them, so that what cw runs behaves as production does.
+**
+** better-sqlite3 12 (src/objects/database.cpp, deps/defines.gypi): extended
+** result codes, a busy timeout, defensive mode, foreign keys ON, and
+** double-quoted string literals OFF.  The system SQLite defaults to the
+** opposite for the last two (spec/drizzle-semantics.md section 3b).
+*/
+#ifndef CW_DB_H
+#define CW_DB_H
+
+#include <sqlite3.h>
+#include "error.h"
+
+#define CW_DB_DEFAULT_BUSY_MS 60000
+
+/* Apply better-sqlite3's connection settings to db. */
+int cw_db_configure(sqlite3 *db, int busy_timeout_ms, cw_error *err);
+
+/* Open (creating it if missing) a database file read-write and configure
+** it.  A file that is not a SQLite database is refused with CW_EINVAL. */
+int cw_db_open(sqlite3 **out, const char *path, int busy_timeout_ms,
+	       cw_error *err);
+
+/* Open an existing database read-only (CW_ENOTFOUND if it is missing). */
+int cw_db_open_readonly(sqlite3 **out, const char *path, cw_error *err);
+
+/* An in-memory database holding a copy of path (empty if path does not
+** exist), configured like cw_db_open.  The file is opened read-only and
+** never created or modified. */
+int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err);
+
+/* An empty configured in-memory database. */
+int cw_db_open_memory(sqlite3 **out, cw_error *err);
+
+/* Run one or more statements; on failure err names what SQLite said. */
+int cw_db_exec(sqlite3 *db, const char *sql, cw_error *err);
+
+#endif

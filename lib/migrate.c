@@ -1,0 +1,595 @@
+/*
+** migrate.c - drizzle's migrate() for better-sqlite3, in C.
+*/
+#include "migrate.h"
+#include "db.h"
+#include "text.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- JavaScript's Number() of what better-sqlite3 hands back ---- */
+
+static int is_js_space(const unsigned char *s, size_t *skip)
+{
+	/* ASCII whitespace, NBSP, BOM, LS/PS: the ones that occur. */
+	if (strchr(" \t\n\v\f\r", s[0]) && s[0]) {
+		*skip = 1;
+		return 1;
+	}
+	if (s[0] == 0xC2 && s[1] == 0xA0) {
+		*skip = 2;
+		return 1;
+	}
+	if ((s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ||
+	    (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))) {
+		*skip = 3;
+		return 1;
+	}
+	return 0;
+}
+
+/* StringToNumber (ECMA-262 7.1.4.1.1) for the decoded text s. */
+static double js_string_to_number(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	const unsigned char *end;
+	size_t skip, n;
+	char *buf, *stop;
+	double v;
+	int base = 0, has_digits = 0;
+	size_t i;
+
+	while (*s && is_js_space(s, &skip))
+		s += skip;
+	end = s + strlen((const char *)s);
+	while (end > s) {
+		const unsigned char *p = end - 1;
+		/* Walk back over one trailing space character. */
+		if (strchr(" \t\n\v\f\r", *p) && *p) {
+			end = p;
+		} else if (end - s >= 2 && p[-1] == 0xC2 && p[0] == 0xA0) {
+			end -= 2;
+		} else if (end - s >= 3 && is_js_space(end - 3, &skip) &&
+			   skip == 3) {
+			end -= 3;
+		} else {
+			break;
+		}
+	}
+	n = (size_t)(end - s);
+	if (n == 0)
+		return 0.0;
+	if (n >= 2 && s[0] == '0' && strchr("xXoObB", s[1])) {
+		base = strchr("xX", s[1]) ? 16 : strchr("oO", s[1]) ? 8 : 2;
+		v = 0;
+		for (i = 2; i < n; i++) {
+			int d = isdigit(s[i]) ? s[i] - '0' :
+				isxdigit(s[i]) ? tolower(s[i]) - 'a' + 10 : 99;
+			if (d >= base)
+				return NAN;
+			v = v * base + d;
+		}
+		return i > 2 ? v : NAN;
+	}
+	i = 0;
+	if (s[i] == '+' || s[i] == '-')
+		i++;
+	if (n - i == 8 && memcmp(s + i, "Infinity", 8) == 0)
+		return s[0] == '-' ? -INFINITY : INFINITY;
+	while (i < n && isdigit(s[i])) {
+		i++;
+		has_digits = 1;
+	}
+	if (i < n && s[i] == '.') {
+		i++;
+		while (i < n && isdigit(s[i])) {
+			i++;
+			has_digits = 1;
+		}
+	}
+	if (!has_digits)
+		return NAN;
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		size_t j = i + 1;
+		if (j < n && (s[j] == '+' || s[j] == '-'))
+			j++;
+		if (j >= n || !isdigit(s[j]))
+			return NAN;
+		while (j < n && isdigit(s[j]))
+			j++;
+		i = j;
+	}
+	if (i != n)
+		return NAN;
+	buf = malloc(n + 1);
+	if (buf == NULL)
+		return NAN;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	v = strtod(buf, &stop);
+	free(buf);
+	return v;
+}
+
+double cw_migrate_js_number(sqlite3_value *v)
+{
+	cw_bytes text = {0};
+	double d;
+
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_NULL:
+		return 0.0;
+	case SQLITE_INTEGER:
+		return (double)sqlite3_value_int64(v);
+	case SQLITE_FLOAT:
+		return sqlite3_value_double(v);
+	default:
+		/* TEXT is a JS string; a BLOB is a Buffer, whose Number() goes
+		** through its UTF-8 toString(). */
+		if (cw_text_utf8_sanitize(&text,
+					  (const char *)sqlite3_value_blob(v),
+					  (size_t)sqlite3_value_bytes(v),
+					  NULL, NULL) != 0)
+			return NAN;
+		d = js_string_to_number(text.data);
+		cw_bytes_free(&text);
+		return d;
+	}
+}
+
+const char *cw_mig_status_name(cw_mig_status s)
+{
+	switch (s) {
+	case CW_MIG_APPLIED: return "applied";
+	case CW_MIG_WOULD_APPLY: return "would-apply";
+	case CW_MIG_ALREADY_APPLIED: return "already-applied";
+	case CW_MIG_SKIPPED: return "skipped";
+	case CW_MIG_NOT_RUN: return "not-run";
+	}
+	return "not-run";
+}
+
+/* ---- the migrator ---- */
+
+typedef struct run {
+	sqlite3 *db;
+	const cw_folder *f;
+	const cw_migrate_options *o;
+	cw_migrate_result *r;
+	char *ident;          /* the table name quoted as drizzle quotes it */
+	char **applied_hashes;/* every hash in the table, for reporting */
+	double *applied_when; /* created_at of every row, for reporting */
+	size_t n_applied_rows;
+} run;
+
+/* drizzle's escapeName: wrap in double quotes, double the inner ones. */
+static char *quote_ident(const char *name)
+{
+	size_t n = strlen(name), i, o = 0;
+	char *q = malloc(2 * n + 3);
+
+	if (q == NULL)
+		return NULL;
+	q[o++] = '"';
+	for (i = 0; i < n; i++) {
+		if (name[i] == '"')
+			q[o++] = '"';
+		q[o++] = name[i];
+	}
+	q[o++] = '"';
+	q[o] = '\0';
+	return q;
+}
+
+static char *fmt_sql(const char *fmt, const char *ident)
+{
+	size_t n = strlen(fmt) + strlen(ident) + 1;
+	char *s = malloc(n);
+
+	if (s != NULL)
+		snprintf(s, n, fmt, ident);
+	return s;
+}
+
+static int fail_stmt(run *x, size_t entry, size_t piece, int line,
+		     const char *sql, size_t sql_len, const char *message)
+{
+	cw_migrate_failure *fl = &x->r->failure;
+
+	if (fl->has_failure)
+		return 0;
+	fl->has_failure = 1;
+	fl->entry = entry;
+	fl->piece = piece;
+	fl->line = line;
+	snprintf(fl->message, sizeof(fl->message), "%s", message);
+	fl->sql = malloc(sql_len + 1);
+	if (fl->sql != NULL) {
+		memcpy(fl->sql, sql, sql_len);
+		fl->sql[sql_len] = '\0';
+	}
+	return 0;
+}
+
+/* Run one statement of the migrator's own; 1 if it failed (recorded). */
+static int own_stmt(run *x, const char *sql, cw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(x->db, sql, -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		sqlite3_step(st);
+		rc = sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY) {
+		cw_error_set(err, CW_EBUSY, "R004", NULL, 0,
+			     "database is locked by another process (%s) "
+			     "while running: %s", sqlite3_errmsg(x->db), sql);
+		return -1;
+	}
+	fail_stmt(x, (size_t)-1, 0, 0, sql, strlen(sql),
+		  sqlite3_errmsg(x->db));
+	return 1;
+}
+
+/* Read the high-water mark (and, for reporting, all rows). */
+static int read_table(run *x, cw_error *err)
+{
+	char *sql = fmt_sql("SELECT id, hash, created_at FROM %s ORDER BY "
+			    "created_at DESC", x->ident);
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc;
+
+	if (sql == NULL)
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
+	rc = sqlite3_prepare_v2(x->db, sql, -1, &st, NULL);
+	free(sql);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_value *ca = sqlite3_column_value(st, 2);
+		const unsigned char *h = sqlite3_column_text(st, 1);
+		if (!x->r->has_high_water) {
+			/* ORDER BY ... LIMIT 1 in drizzle: the first row. */
+			x->r->has_high_water = 1;
+			x->r->high_water = cw_migrate_js_number(ca);
+		}
+		if (x->n_applied_rows == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			char **hh = realloc(x->applied_hashes,
+					    nc * sizeof(*hh));
+			double *ww = hh ? realloc(x->applied_when,
+						  nc * sizeof(*ww)) : NULL;
+			if (hh)
+				x->applied_hashes = hh;
+			if (ww == NULL)
+				goto nomem;
+			x->applied_when = ww;
+			cap = nc;
+		}
+		x->applied_hashes[x->n_applied_rows] =
+			strdup(h ? (const char *)h : "");
+		x->applied_when[x->n_applied_rows] =
+			cw_migrate_js_number(ca);
+		if (x->applied_hashes[x->n_applied_rows++] == NULL)
+			goto nomem;
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return cw_error_set(err, CW_EBUSY, "R004", NULL, 0,
+				    "database is locked by another process "
+				    "(%s)", sqlite3_errmsg(x->db));
+	fail_stmt(x, (size_t)-1, 0, 0, "SELECT id, hash, created_at ...", 31,
+		  sqlite3_errmsg(x->db));
+	return CW_ESQL;
+nomem:
+	sqlite3_finalize(st);
+	return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "out of memory");
+}
+
+/* Was a journal entry at or below the high-water mark applied before?
+** By any of its hashes, or by a row recorded with its exact `when`. */
+static int was_applied(const run *x, const cw_migration *m)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_applied_rows; i++) {
+		const char *h = x->applied_hashes[i];
+		if (strcmp(h, m->hashes.drizzle) == 0 ||
+		    strcmp(h, m->hashes.raw) == 0 ||
+		    strcmp(h, m->hashes.lf) == 0 ||
+		    x->applied_when[i] == m->entry->when)
+			return 1;
+	}
+	return 0;
+}
+
+/* Prepare and step each piece of m; 1 on a recorded failure. */
+static int run_pieces(run *x, size_t k, cw_error *err)
+{
+	const cw_migration *m = &x->f->migrations[k];
+	size_t p;
+
+	for (p = 0; p < m->pieces.n; p++) {
+		const cw_piece *pc = &m->pieces.items[p];
+		const char *sql = m->text.data + pc->offset;
+		sqlite3_stmt *st = NULL;
+		cw_prepared res;
+		int rc = cw_rule_prepare(&st, &res, x->db, sql, pc->len,
+					 x->o->rule, err);
+		if (rc != 0)
+			return -1;
+		if (res.verdict != CW_PIECE_OK) {
+			if ((res.sqlite_rc & 0xff) == SQLITE_BUSY) {
+				cw_error_set(err, CW_EBUSY, "R004", NULL, 0,
+					     "database is locked (%s)",
+					     res.message);
+				return -1;
+			}
+			fail_stmt(x, k, p + 1, pc->line, sql, pc->len,
+				  res.message);
+			return 1;
+		}
+		/* better-sqlite3's run(): one step, then reset. */
+		sqlite3_step(st);
+		rc = sqlite3_reset(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_OK) {
+			fail_stmt(x, k, p + 1, pc->line, sql, pc->len,
+				  sqlite3_errmsg(x->db));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int record(run *x, size_t k)
+{
+	const cw_migration *m = &x->f->migrations[k];
+	char *sql = fmt_sql("INSERT INTO %s (\"hash\", \"created_at\") "
+			    "VALUES(?, ?)", x->ident);
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sql == NULL)
+		return -1;
+	rc = sqlite3_prepare_v2(x->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, m->hashes.drizzle, -1,
+				  SQLITE_STATIC);
+		/* better-sqlite3 binds every JS number as a double. */
+		sqlite3_bind_double(st, 2, m->entry->when);
+		sqlite3_step(st);
+		rc = sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK)
+		fail_stmt(x, k, 0, 0, sql, strlen(sql),
+			  sqlite3_errmsg(x->db));
+	free(sql);
+	return rc == SQLITE_OK ? 0 : 1;
+}
+
+static void note_skips(run *x)
+{
+	size_t k;
+
+	for (k = 0; k < x->r->n_entries; k++) {
+		const cw_migration *m = &x->f->migrations[k];
+		cw_diag *g;
+		if (x->r->entries[k].status != CW_MIG_SKIPPED)
+			continue;
+		g = cw_diags_add(&x->r->diags, "R001", m->path,
+				 0, 0, "migration %s will never run: its when "
+				 "(%.17g) is not above the newest applied "
+				 "created_at (%.17g); drizzle skips it "
+				 "silently", m->entry->tag, m->entry->when,
+				 x->r->high_water);
+		cw_diag_set_tag(g, m->entry->tag);
+	}
+}
+
+/* The loop over journal entries inside the transaction. */
+static int apply_all(run *x, cw_error *err)
+{
+	size_t k;
+	int rc;
+
+	for (k = 0; k < x->f->n_migrations; k++) {
+		const cw_migration *m = &x->f->migrations[k];
+		cw_migrate_entry *e = &x->r->entries[k];
+		int in_tx = !sqlite3_get_autocommit(x->db);
+		/* Number(last.created_at) < when; NaN compares false. */
+		if (x->r->has_high_water &&
+		    !(x->r->high_water < m->entry->when)) {
+			e->status = was_applied(x, m) ?
+				CW_MIG_ALREADY_APPLIED : CW_MIG_SKIPPED;
+			continue;
+		}
+		rc = run_pieces(x, k, err);
+		if (rc == 0)
+			rc = record(x, k);
+		if (rc != 0)
+			return rc;
+		e->status = x->o->dry_run ? CW_MIG_WOULD_APPLY :
+					    CW_MIG_APPLIED;
+		if (in_tx && sqlite3_get_autocommit(x->db) &&
+		    !x->r->transaction_ended) {
+			cw_diag *g;
+			x->r->transaction_ended = 1;
+			x->r->ended_by = k;
+			g = cw_diags_add(&x->r->diags, "R003", m->path, 0, 0,
+					 "migration %s ended the migrator's "
+					 "transaction; what follows runs "
+					 "without it and cannot be rolled "
+					 "back", m->entry->tag);
+			cw_diag_set_tag(g, m->entry->tag);
+		}
+	}
+	return 0;
+}
+
+static void count(cw_migrate_result *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->n_entries; k++) {
+		switch (r->entries[k].status) {
+		case CW_MIG_APPLIED:
+		case CW_MIG_WOULD_APPLY: r->n_applied++; break;
+		case CW_MIG_ALREADY_APPLIED: r->n_already++; break;
+		case CW_MIG_SKIPPED: r->n_skipped++; break;
+		default: break;
+		}
+	}
+}
+
+static const char create_fmt[] =
+	"\n\t\t\tCREATE TABLE IF NOT EXISTS %s (\n"
+	"\t\t\t\tid SERIAL PRIMARY KEY,\n"
+	"\t\t\t\thash text NOT NULL,\n"
+	"\t\t\t\tcreated_at numeric\n"
+	"\t\t\t)\n\t\t";
+
+static int migrate_body(run *x, cw_error *err)
+{
+	int locked = x->o->sequence == CW_SEQ_LOCKED;
+	char *create = fmt_sql(create_fmt, x->ident);
+	int rc;
+
+	if (create == NULL)
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
+	rc = own_stmt(x, create, err);
+	free(create);
+	if (rc != 0)
+		return rc < 0 ? err->code : CW_ESQL;
+	if (!locked && (rc = read_table(x, err)) != 0)
+		return rc;
+	rc = own_stmt(x, locked ? "BEGIN IMMEDIATE" : "BEGIN", err);
+	if (rc != 0)
+		return rc < 0 ? err->code : CW_ESQL;
+	if (locked && (rc = read_table(x, err)) != 0) {
+		own_stmt(x, "ROLLBACK", NULL);
+		return rc;
+	}
+	rc = apply_all(x, err);
+	if (rc == 0)
+		rc = own_stmt(x, "COMMIT", err);
+	if (rc == 0)
+		return 0;
+	if (rc < 0 && err != NULL && err->code == CW_ENOMEM) {
+		own_stmt(x, "ROLLBACK", NULL);
+		return CW_ENOMEM;
+	}
+	/* drizzle: catch -> ROLLBACK -> rethrow.  When a migration already
+	** ended the transaction, the ROLLBACK itself fails. */
+	if (sqlite3_get_autocommit(x->db))
+		x->r->failure.rollback_failed = 1;
+	else
+		sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+	if (rc < 0)
+		return err ? err->code : CW_EBUSY;
+	return CW_ESQL;
+}
+
+int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
+		  const cw_migrate_options *opts, cw_error *err)
+{
+	cw_migrate_options defaults = CW_MIGRATE_OPTIONS_INIT;
+	run x;
+	size_t k;
+	int rc;
+
+	if (opts == NULL)
+		opts = &defaults;
+	memset(out, 0, sizeof(*out));
+	memset(&x, 0, sizeof(x));
+	x.db = db;
+	x.f = f;
+	x.o = opts;
+	x.r = out;
+	out->n_entries = f->n_migrations;
+	out->entries = calloc(f->n_migrations ? f->n_migrations : 1,
+			      sizeof(*out->entries));
+	x.ident = quote_ident(opts->table ? opts->table :
+			      CW_MIGRATIONS_TABLE);
+	if (out->entries == NULL || x.ident == NULL) {
+		free(x.ident);
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
+				    "out of memory");
+	}
+	for (k = 0; k < f->n_migrations; k++)
+		out->entries[k].migration = &f->migrations[k];
+	rc = migrate_body(&x, err);
+	if (rc == CW_ESQL) {
+		const cw_migrate_failure *fl = &out->failure;
+		const char *tag = fl->entry == (size_t)-1 ? NULL :
+			f->migrations[fl->entry].entry->tag;
+		if (tag)
+			cw_error_set(err, CW_ESQL, "R002",
+				     f->migrations[fl->entry].path, fl->line,
+				     "migration %s failed at piece %zu: %s",
+				     tag, fl->piece, fl->message);
+		else
+			cw_error_set(err, CW_ESQL, "R002", NULL, 0,
+				     "the migrator's statement failed: %s",
+				     fl->message);
+		/* Nothing of the batch stayed, unless it ended early. */
+		for (k = 0; k < out->n_entries; k++)
+			if (!out->transaction_ended &&
+			    (out->entries[k].status == CW_MIG_APPLIED ||
+			     out->entries[k].status == CW_MIG_WOULD_APPLY))
+				out->entries[k].status = CW_MIG_NOT_RUN;
+	}
+	if (rc == 0 || rc == CW_ESQL) {
+		note_skips(&x);
+		count(out);
+	}
+	for (k = 0; k < x.n_applied_rows; k++)
+		free(x.applied_hashes[k]);
+	free(x.applied_hashes);
+	free(x.applied_when);
+	free(x.ident);
+	return rc;
+}
+
+int cw_migrate_path(cw_migrate_result *out, const char *db_path,
+		    const cw_folder *f, const cw_migrate_options *opts,
+		    cw_error *err)
+{
+	cw_migrate_options defaults = CW_MIGRATE_OPTIONS_INIT;
+	sqlite3 *db = NULL;
+	int rc;
+
+	if (opts == NULL)
+		opts = &defaults;
+	memset(out, 0, sizeof(*out));
+	if (opts->dry_run)
+		rc = cw_db_open_memory_copy(&db, db_path, err);
+	else
+		rc = cw_db_open(&db, db_path, opts->busy_timeout_ms, err);
+	if (rc != 0)
+		return rc;
+	rc = cw_migrate_db(out, db, f, opts, err);
+	sqlite3_close(db);
+	return rc;
+}
+
+void cw_migrate_result_free(cw_migrate_result *r)
+{
+	if (r == NULL)
+		return;
+	free(r->entries);
+	free(r->failure.sql);
+	cw_diags_free(&r->diags);
+	memset(r, 0, sizeof(*r));
+}
