@@ -1,0 +1,12 @@
+/*
+** snapshot.h - drizzle-kit snapshots (meta/NNNN_snapshot.json): N checks.
+*/
+#ifndef CW_SNAPSHOT_H
+#define CW_SNAPSHOT_H
+
+#include "check.h"
+
+int cw_snapshot_check(cw_diags *out, const cw_folder *f,
+		      const cw_check_options *o, cw_error *err);
+
+#endif
