@@ -28,4 +28,25 @@ int report_migrate_json(FILE *out, const migrate_report *r);
 /* A cJSON array of diagnostics, shared by every JSON writer. */
 struct cJSON *report_diags_json(const cw_diags *d);
 
+/* What `cw check` hands its writers. */
+typedef struct check_report {
+	const char *title;        /* "cw check" */
+	const char *dir;
+	const cw_folder *folder;  /* NULL when the folder could not load */
+	const cw_diags *diags;
+	int strict;
+	int status;               /* the exit status chosen */
+} check_report;
+
+void report_summary_line(FILE *out, const char *what, const cw_diags *d,
+			 size_t n_migrations);
+void report_check_text(FILE *out, const check_report *r);
+int report_check_json(FILE *out, const check_report *r);
+void report_check_junit(FILE *out, const check_report *r);
+void report_check_github(FILE *out, const check_report *r);
+
+/* Write summary.txt, report.json, junit.xml and github.txt under dir
+** (created if needed), each atomically.  Returns 0 or -1 (errno set). */
+int report_check_dir(const char *dir, const check_report *r);
+
 #endif

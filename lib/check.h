@@ -32,10 +32,11 @@ typedef struct cw_check_options {
 
 #define CW_CHECK_OPTIONS_INIT {0, NULL, NULL, NULL}
 
-/* Load dir (leniently) and run every family.  Returns 0 when the checks
-** ran; CW_ENOTFOUND/CW_EINVAL when the folder cannot be checked at all (a
-** J001/J002/J014 finding is in out as well). */
-int cw_check_folder(cw_diags *out, const char *dir,
+/* Load dir (leniently) into *folder (the caller frees it with
+** cw_folder_free, whatever the result) and run every family.  Returns 0
+** when the checks ran; CW_ENOTFOUND/CW_EINVAL when the folder cannot be
+** checked at all (a J001/J002/J014 finding is in out as well). */
+int cw_check_folder(cw_diags *out, cw_folder *folder, const char *dir,
 		    const cw_check_options *o, cw_error *err);
 
 int cw_check_journal(cw_diags *out, const cw_folder *f,

@@ -38,7 +38,7 @@ static const cw_code_info table[] = {
  "drizzle never runs a file the journal does not list; add an entry or delete the file",
  "0004_orphan.sql not in the journal"},
 {"J011", CW_SEV_ERROR, "unsafe tag",
- "a tag is used as a file name: no '/', '\\\\', '..', NUL or control characters",
+ "a tag is used as a file name: no '/', '\\', '..', NUL or control characters",
  "tag \"../../etc/x\""},
 {"J012", CW_SEV_ERROR, "dialect is not sqlite",
  "this folder was generated for another database; regenerate with dialect sqlite",

@@ -1,0 +1,5 @@
+CREATE TABLE `u` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`name` text
+);
+--> statement-breakpoint

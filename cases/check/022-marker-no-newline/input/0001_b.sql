@@ -1,0 +1,1 @@
+CREATE TABLE `u` (`id` integer);--> statement-breakpointCREATE INDEX `u_id` ON `u` (`id`);
