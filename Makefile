@@ -31,7 +31,7 @@ FIXTURE  := fixtures/codewalkers/apps/server/drizzle
 NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
-.PHONY: all deps deps-system deps-node run test unit cases conformance \
+.PHONY: all deps deps-system deps-node run test unit cases conformance readme-check \
 	coverage sanitize bench clean readme-codes
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
@@ -84,15 +84,16 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	@mkdir -p $(BUILD)/run reports/migrate
 	@rm -f $(BUILD)/run/fixture.db
+	$(BUILD)/cw check $(FIXTURE) --report reports/check
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE)
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE) \
-		--format json > reports/migrate/report.json
-	@echo "make run: database at $(BUILD)/run/fixture.db, report at reports/migrate/report.json"
+		--dry-run --format json > reports/migrate/report.json
+	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check and reports/migrate"
 
 # ---- tests ----
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit cases conformance
+	@$(MAKE) --no-print-directory readme-check unit cases conformance
 	@echo "make test: all suites passed"
 
 unit: $(UNIT_BIN)
@@ -132,7 +133,21 @@ sanitize: deps
 	@echo "make sanitize: clean"
 
 bench: all
-	@for b in bench/*.sh; do [ -x "$$b" ] && CW=$(BUILD)/cw $$b; done; true
+	@set -e; for b in bench/*.sh; do case $$b in */gen-*) continue;; esac; CW=$(BUILD)/cw $$b; done
 
 clean:
 	rm -rf build reports/coverage reports/migrate reports/check
+
+# The README's rule list is generated from lib/codes.c.
+readme-codes: $(BUILD)/cw
+	@awk -v table="$$($(BUILD)/cw codes --markdown)" \
+	  '/<!-- codes:begin -->/ {print; print table; skip=1; next} \
+	   /<!-- codes:end -->/ {skip=0} !skip' README.md > README.md.tmp
+	@mv README.md.tmp README.md
+	@echo "README.md rule list regenerated"
+
+readme-check: $(BUILD)/cw
+	@$(BUILD)/cw codes --markdown > $(BUILD)/codes.md
+	@awk '/<!-- codes:begin -->/{on=1;next} /<!-- codes:end -->/{on=0} on' \
+	  README.md | cmp -s - $(BUILD)/codes.md || \
+	  { echo "README.md rule list is out of date: run make readme-codes"; exit 1; }
