@@ -8,6 +8,9 @@
 #define CW_DEFAULT_MIGRATIONS "apps/server/drizzle"
 
 int cmd_migrate(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_lock(int argc, char **argv);
+int cmd_codes(int argc, char **argv);
 
 /* getenv, kept in one place so lib/ never needs it. */
 const char *env_or_null(const char *name);

@@ -18,6 +18,12 @@ typedef struct command {
 static const command commands[] = {
 	{"migrate", cmd_migrate,
 	 "apply pending migrations exactly as drizzle-orm does"},
+	{"check", cmd_check,
+	 "verify a migration folder before it reaches a database"},
+	{"lock", cmd_lock,
+	 "write or extend the immutability lock file (meta/cw.lock)"},
+	{"codes", cmd_codes,
+	 "list the diagnostic codes, or explain one (cw codes S001)"},
 };
 
 const char *env_or_null(const char *name)

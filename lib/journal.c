@@ -309,6 +309,17 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 		goto nomem;
 	/* JSON.parse refuses trailing garbage and a byte-order mark; so does
 	** cJSON when asked to require the end of the text. */
+	/* cJSON skips a UTF-8 byte-order mark; JSON.parse does not, so
+	** drizzle fails on such a journal and so must we. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		cw_diags_add(diags, "J002", path, 1, 1, "journal starts with "
+			     "a byte-order mark, which JSON.parse (and so "
+			     "drizzle) rejects");
+		rc = cw_error_set(err, CW_EINVAL, "J002", path, 1,
+				  "%s:1: journal starts with a byte-order "
+				  "mark; drizzle cannot parse it", path);
+		goto done;
+	}
 	/* text[len] is the NUL cJSON needs to see when asked to require
 	** the end of the input. */
 	root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);

@@ -543,9 +543,12 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 			cw_error_set(err, CW_ESQL, "R002", NULL, 0,
 				     "the migrator's statement failed: %s",
 				     fl->message);
-		/* Nothing of the batch stayed, unless it ended early. */
+		/* The ROLLBACK undid the batch, unless a migration had
+		** already ended the transaction: then what was recorded
+		** stayed, as it does with drizzle. */
 		for (k = 0; k < out->n_entries; k++)
 			if (!out->transaction_ended &&
+			    !fl->rollback_failed &&
 			    (out->entries[k].status == CW_MIG_APPLIED ||
 			     out->entries[k].status == CW_MIG_WOULD_APPLY))
 				out->entries[k].status = CW_MIG_NOT_RUN;

@@ -31,6 +31,7 @@ function encodeValue(type, v) {
       return ['real', Object.is(n, -0) ? '-0.0' : String(n)];
     }
     case 'text': {
+      if (typeof v === 'string') return ['text', v];
       try {
         return ['text', utf8.decode(v)];
       } catch {
@@ -77,7 +78,8 @@ function dumpMigrations(db, mt) {
   const stmt = db.prepare(
     `SELECT typeof(id), id, typeof(hash), CASE typeof(hash) WHEN 'text' ` +
     `THEN CAST(hash AS BLOB) ELSE hash END, typeof(created_at), ` +
-    `created_at FROM ${mt} ORDER BY rowid`);
+    `CASE typeof(created_at) WHEN 'text' THEN CAST(created_at AS BLOB) ` +
+    `ELSE created_at END FROM ${mt} ORDER BY rowid`);
   stmt.raw(true);
   return stmt.all().map((r) => ({
     id: encodeValue(r[0], r[1]),

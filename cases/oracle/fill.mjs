@@ -150,6 +150,14 @@ function buildRow(t, r, k, pools, byName) {
     const pool = pools.get(f.parent) || [];
     const nullable = f.from.every((c) =>
       !(t.cols.find((x) => x.name === c) || {}).notnull);
+    if (pool.length === 0 && f.parent === t.name) {
+      // First row of a self-referencing table: point the row at itself.
+      to.forEach((c, ci) => {
+        if (!values.has(c)) values.set(c, 1000000 + r);
+        values.set(f.from[ci], values.get(c));
+      });
+      continue;
+    }
     if (pool.length === 0 || (nullable && k > 0 && mix(k, i + 3000) % 3 === 0)) {
       for (const c of f.from) values.set(c, null);
       continue;

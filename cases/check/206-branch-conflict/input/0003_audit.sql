@@ -1,0 +1,3 @@
+CREATE TABLE `audit` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,5 @@
+CREATE TABLE `tags` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`label` text NOT NULL
+);
+-- edited

@@ -1,0 +1,3 @@
+CREATE TABLE `comments` (
+	`id` integer PRIMARY KEY NOT NULL
+);

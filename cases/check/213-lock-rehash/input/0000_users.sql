@@ -1,0 +1,5 @@
+CREATE TABLE `users` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`name` text NOT NULL
+);
+-- never deployed: comment fixed

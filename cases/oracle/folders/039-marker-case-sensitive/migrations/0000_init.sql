@@ -1,0 +1,2 @@
+CREATE TABLE `a` (`id` integer);--> Statement-breakpoint
+CREATE TABLE `b` (`id` integer);

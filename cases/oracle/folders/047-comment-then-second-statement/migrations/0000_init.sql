@@ -1,0 +1,2 @@
+CREATE TABLE `a` (`x` integer); -- first
+CREATE TABLE `b` (`x` integer);

@@ -1,0 +1,408 @@
+/*
+** check_db.c - lib/db.c: connections configured like better-sqlite3's
+** (foreign keys on, double-quoted strings off, defensive, extended codes,
+** busy timeout), refusing non-database files without touching them, and
+** in-memory copies that never create or modify the file.
+*/
+#include "unit.h"
+#include "../../lib/db.h"
+
+#include <ftw.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmpdir[64];
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+		  struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void make_tmp(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cw-check-db-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void rm_tmp(void)
+{
+	if (tmpdir[0] != '\0' && strstr(tmpdir, "XXXXXX") == NULL)
+		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *tmp_path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", tmpdir, name);
+	return buf;
+}
+
+/* One integer from a query. */
+static long long one_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long v;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+			 SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The whole file, malloc'd; *n gets its size. */
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 16);
+	size_t got;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(buf);
+	got = fread(buf, 1, 1 << 16, f);
+	fclose(f);
+	*n = got;
+	return buf;
+}
+
+static void spit(const char *path, const void *data, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
+	fclose(f);
+}
+
+START_TEST(test_foreign_keys_on)
+{
+	sqlite3 *db = NULL;
+	cw_error err = {0};
+	int on = -1;
+
+	ck_assert_int_eq(cw_db_open_memory(&db, &err), 0);
+	ck_assert_int_eq(one_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1,
+					   &on), SQLITE_OK);
+	ck_assert_int_eq(on, 1);
+	/* And enforced. */
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE p(id INTEGER PRIMARY "
+				    "KEY); CREATE TABLE c(p REFERENCES p(id));",
+				    &err), 0);
+	ck_assert_int_eq(cw_db_exec(db, "INSERT INTO c VALUES(7)", &err),
+			 CW_ESQL);
+	ck_assert_str_eq(err.message, "FOREIGN KEY constraint failed");
+	sqlite3_close(db);
+}
+END_TEST
+
+/* Stock SQLite would take "x" for a string; better-sqlite3 does not. */
+START_TEST(test_double_quoted_strings_refused)
+{
+	sqlite3 *db = NULL;
+	cw_error err = {0};
+	int dml = -1, ddl = -1;
+
+	ck_assert_int_eq(cw_db_open_memory(&db, &err), 0);
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE t(a)", &err), 0);
+	ck_assert_int_eq(cw_db_exec(db, "INSERT INTO t SELECT \"status\"",
+				    &err), CW_ESQL);
+	ck_assert_msg(strncmp(err.message, "no such column: ", 16) == 0 &&
+		      strstr(err.message, "status"), "%s", err.message);
+	cw_error_clear(&err);
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE u(a, CHECK(a <> "
+				    "\"x\"))", &err), CW_ESQL);
+	ck_assert_msg(strncmp(err.message, "no such column: ", 16) == 0,
+		      "%s", err.message);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DML, -1, &dml);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, -1, &ddl);
+	ck_assert_int_eq(dml, 0);
+	ck_assert_int_eq(ddl, 0);
+	/* Double quotes still name identifiers. */
+	ck_assert_int_eq(cw_db_exec(db, "INSERT INTO \"t\"(\"a\") VALUES(1)",
+				    &err), 0);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_defensive_on)
+{
+	sqlite3 *db = NULL;
+	cw_error err = {0};
+	int on = -1;
+
+	ck_assert_int_eq(cw_db_open_memory(&db, &err), 0);
+	ck_assert_int_eq(sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1,
+					   &on), SQLITE_OK);
+	ck_assert_int_eq(on, 1);
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE t(a); "
+				    "PRAGMA writable_schema=ON;", &err), 0);
+	ck_assert_int_eq(cw_db_exec(db, "DELETE FROM sqlite_master", &err),
+			 CW_ESQL);
+	ck_assert_ptr_nonnull(strstr(err.message, "may not be modified"));
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_extended_codes_and_timeout)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	cw_error err = {0};
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	ck_assert_int_eq(cw_db_configure(db, 1234, &err), 0);
+	ck_assert_int_eq(one_int(db, "PRAGMA busy_timeout"), 1234);
+	ck_assert_int_eq(one_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE t(a UNIQUE); "
+				    "INSERT INTO t VALUES(1)", &err), 0);
+	sqlite3_prepare_v2(db, "INSERT INTO t VALUES(1)", -1, &st, NULL);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_CONSTRAINT_UNIQUE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	ck_assert_int_eq(cw_db_open_memory(&db, &err), 0);
+	ck_assert_int_eq(one_int(db, "PRAGMA busy_timeout"),
+			 CW_DB_DEFAULT_BUSY_MS);
+	sqlite3_close(db);
+}
+END_TEST
+
+START_TEST(test_open_creates_and_configures)
+{
+	char p[256];
+	sqlite3 *db = NULL;
+	cw_error err = {0};
+	struct stat st;
+
+	make_tmp();
+	tmp_path(p, sizeof(p), "new.db");
+	ck_assert_int_eq(cw_db_open(&db, p, 500, &err), 0);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(one_int(db, "PRAGMA busy_timeout"), 500);
+	ck_assert_int_eq(one_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE t(a); INSERT INTO t "
+				    "VALUES(1),(2)", &err), 0);
+	sqlite3_close(db);
+	/* Read-only: rows visible, writes refused, same configuration. */
+	ck_assert_int_eq(cw_db_open_readonly(&db, p, &err), 0);
+	ck_assert_int_eq(one_int(db, "SELECT count(*) FROM t"), 2);
+	ck_assert_int_eq(one_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(cw_db_exec(db, "INSERT INTO t VALUES(3)", &err),
+			 CW_ESQL);
+	ck_assert_ptr_nonnull(strstr(err.message, "readonly"));
+	sqlite3_close(db);
+}
+END_TEST
+
+/* A file that is not a database is refused and left byte-identical. */
+START_TEST(test_open_not_a_database)
+{
+	static const char text[] = "CREATE TABLE t(x);\nnot a database\n";
+	char p[256], big[8192];
+	sqlite3 *db = (sqlite3 *)1;
+	cw_error err = {0};
+	size_t n, i;
+	char *after;
+
+	make_tmp();
+	tmp_path(p, sizeof(p), "notes.txt");
+	spit(p, text, sizeof(text) - 1);
+	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), CW_EINVAL);
+	ck_assert_ptr_null(db);
+	ck_assert_int_eq(err.code, CW_EINVAL);
+	ck_assert_str_eq(err.path, p);
+	ck_assert_ptr_nonnull(strstr(err.message, "not a database"));
+	after = slurp(p, &n);
+	ck_assert_uint_eq(n, sizeof(text) - 1);
+	ck_assert_mem_eq(after, text, n);
+	free(after);
+	/* Larger than a page, and through the read-only and copy paths. */
+	for (i = 0; i < sizeof(big); i++)
+		big[i] = (char)(i * 7 + 3);
+	spit(p, big, sizeof(big));
+	cw_error_clear(&err);
+	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), CW_EINVAL);
+	cw_error_clear(&err);
+	ck_assert_int_eq(cw_db_open_readonly(&db, p, &err), CW_EINVAL);
+	cw_error_clear(&err);
+	ck_assert_int_ne(cw_db_open_memory_copy(&db, p, &err), 0);
+	ck_assert_ptr_null(db);
+	after = slurp(p, &n);
+	ck_assert_uint_eq(n, sizeof(big));
+	ck_assert_mem_eq(after, big, n);
+	free(after);
+	/* No journal or WAL file was left beside it. */
+	ck_assert_int_ne(access(tmp_path(p, sizeof(p), "notes.txt-journal"),
+				F_OK), 0);
+	ck_assert_int_ne(access(tmp_path(p, sizeof(p), "notes.txt-wal"),
+				F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_open_unopenable)
+{
+	char p[256];
+	sqlite3 *db = (sqlite3 *)1;
+	cw_error err = {0};
+
+	make_tmp();
+	tmp_path(p, sizeof(p), "no/such/dir/x.db");
+	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), CW_EIO);
+	ck_assert_ptr_null(db);
+	ck_assert_ptr_nonnull(strstr(err.message, "cannot open database"));
+	ck_assert_int_ne(access(p, F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_readonly_missing)
+{
+	char p[256];
+	sqlite3 *db = (sqlite3 *)1;
+	cw_error err = {0};
+
+	make_tmp();
+	tmp_path(p, sizeof(p), "missing.db");
+	ck_assert_int_eq(cw_db_open_readonly(&db, p, &err), CW_ENOTFOUND);
+	ck_assert_ptr_null(db);
+	ck_assert_str_eq(err.path, p);
+	ck_assert_int_ne(access(p, F_OK), 0);
+}
+END_TEST
+
+START_TEST(test_memory_copy_of_missing)
+{
+	char p[256];
+	sqlite3 *db = NULL;
+	cw_error err = {0};
+
+	make_tmp();
+	tmp_path(p, sizeof(p), "missing.db");
+	ck_assert_int_eq(cw_db_open_memory_copy(&db, p, &err), 0);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_int_eq(one_int(db, "SELECT count(*) FROM sqlite_master"),
+			 0);
+	ck_assert_int_eq(one_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE t(a)", &err), 0);
+	sqlite3_close(db);
+	ck_assert_int_ne(access(p, F_OK), 0);
+}
+END_TEST
+
+/* The copy has the rows; writing to it leaves the file's bytes alone. */
+START_TEST(test_memory_copy_of_real_db)
+{
+	char p[256];
+	sqlite3 *db = NULL;
+	cw_error err = {0};
+	size_t n0, n1;
+	char *before, *after;
+	struct stat st0, st1;
+
+	make_tmp();
+	tmp_path(p, sizeof(p), "real.db");
+	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), 0);
+	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE t(a); INSERT INTO t "
+				    "VALUES(1),(2),(3)", &err), 0);
+	sqlite3_close(db);
+	before = slurp(p, &n0);
+	ck_assert_int_eq(stat(p, &st0), 0);
+	ck_assert_int_eq(cw_db_open_memory_copy(&db, p, &err), 0);
+	ck_assert_int_eq(one_int(db, "SELECT sum(a) FROM t"), 6);
+	ck_assert_int_eq(one_int(db, "PRAGMA foreign_keys"), 1);
+	ck_assert_int_eq(cw_db_exec(db, "DELETE FROM t; CREATE TABLE u(b)",
+				    &err), 0);
+	ck_assert_int_eq(one_int(db, "SELECT count(*) FROM t"), 0);
+	ck_assert_str_eq((const char *)sqlite3_db_filename(db, "main"), "");
+	sqlite3_close(db);
+	after = slurp(p, &n1);
+	ck_assert_int_eq(stat(p, &st1), 0);
+	ck_assert_uint_eq(n0, n1);
+	ck_assert_mem_eq(before, after, n0);
+	ck_assert_int_eq(st0.st_mtime, st1.st_mtime);
+	free(before);
+	free(after);
+}
+END_TEST
+
+START_TEST(test_exec_errors_and_busy)
+{
+	char p[256];
+	sqlite3 *a = NULL, *b = NULL;
+	cw_error err = {0};
+
+	ck_assert_int_eq(cw_db_open_memory(&a, &err), 0);
+	ck_assert_int_eq(cw_db_exec(a, "SELEC 1", &err), CW_ESQL);
+	ck_assert_str_eq(err.message, "near \"SELEC\": syntax error");
+	ck_assert_str_eq(err.diag, "");
+	sqlite3_close(a);
+	make_tmp();
+	tmp_path(p, sizeof(p), "busy.db");
+	cw_error_clear(&err);
+	ck_assert_int_eq(cw_db_open(&a, p, 100, &err), 0);
+	ck_assert_int_eq(cw_db_open(&b, p, 50, &err), 0);
+	ck_assert_int_eq(cw_db_exec(a, "CREATE TABLE t(x); BEGIN IMMEDIATE; "
+				    "INSERT INTO t VALUES(1)", &err), 0);
+	ck_assert_int_eq(cw_db_exec(b, "INSERT INTO t VALUES(2)", &err),
+			 CW_EBUSY);
+	ck_assert_str_eq(err.diag, "R004");
+	ck_assert_ptr_nonnull(strstr(err.message, "locked"));
+	ck_assert_int_eq(cw_db_exec(a, "COMMIT", NULL), 0);
+	ck_assert_int_eq(cw_db_exec(b, "INSERT INTO t VALUES(2)", NULL), 0);
+	sqlite3_close(a);
+	sqlite3_close(b);
+}
+END_TEST
+
+/* An exclusive lock held elsewhere: opening reports busy, not corrupt. */
+START_TEST(test_open_while_exclusive)
+{
+	char p[256];
+	sqlite3 *a = NULL, *b = (sqlite3 *)1;
+	cw_error err = {0};
+
+	make_tmp();
+	tmp_path(p, sizeof(p), "excl.db");
+	ck_assert_int_eq(cw_db_open(&a, p, 100, &err), 0);
+	ck_assert_int_eq(cw_db_exec(a, "CREATE TABLE t(x); BEGIN EXCLUSIVE; "
+				    "INSERT INTO t VALUES(1)", &err), 0);
+	ck_assert_int_eq(cw_db_open(&b, p, 50, &err), CW_EBUSY);
+	ck_assert_ptr_null(b);
+	ck_assert_str_eq(err.diag, "R004");
+	sqlite3_close(a);
+}
+END_TEST
+
+static Suite *db_suite(void)
+{
+	Suite *s = suite_create("db");
+	TCase *tc = tcase_create("configure");
+
+	tcase_add_test(tc, test_foreign_keys_on);
+	tcase_add_test(tc, test_double_quoted_strings_refused);
+	tcase_add_test(tc, test_defensive_on);
+	tcase_add_test(tc, test_extended_codes_and_timeout);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("files");
+	tcase_add_checked_fixture(tc, NULL, rm_tmp);
+	tcase_add_test(tc, test_open_creates_and_configures);
+	tcase_add_test(tc, test_open_not_a_database);
+	tcase_add_test(tc, test_open_unopenable);
+	tcase_add_test(tc, test_readonly_missing);
+	tcase_add_test(tc, test_memory_copy_of_missing);
+	tcase_add_test(tc, test_memory_copy_of_real_db);
+	tcase_add_test(tc, test_exec_errors_and_busy);
+	tcase_add_test(tc, test_open_while_exclusive);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(db_suite());
+}

@@ -1,0 +1,542 @@
+/*
+** check_folder.c - lib/folder.c: a migration folder as drizzle reads it.
+** The drizzle-kit 0.31 example (hashes as the real drizzle stored them),
+** CRLF / BOM / invalid UTF-8 files, a missing file (J009), an unsafe tag
+** refused before anything is opened (J011), unreadable files (S006),
+** entries drizzle could not run, and array order.
+**
+** fopen() and stat() are wrapped here to record every path libcw touches,
+** so that "refused before any open" is observed, not assumed.
+*/
+#include "unit.h"
+#include "../../lib/folder.h"
+
+#include <dlfcn.h>
+#include <ftw.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Path under the shared folder (SHARED env set by the Makefile): the
+** drizzle-kit example there is byte-exact as generated. */
+static const char *shared_path(char *buf, size_t n, const char *rel)
+{
+	const char *root = getenv("SHARED");
+	snprintf(buf, n, "%s/%s", root ? root : "../shared", rel);
+	return buf;
+}
+
+/* ---- every path passed to fopen() or stat() ---- */
+
+static char touched[256][512];
+static int n_touched;
+
+static void note_path(const char *path)
+{
+	if (n_touched < 256)
+		snprintf(touched[n_touched++], sizeof(touched[0]), "%s", path);
+}
+
+FILE *fopen(const char *path, const char *mode)
+{
+	FILE *(*real)(const char *, const char *) =
+		(FILE *(*)(const char *, const char *))dlsym(RTLD_NEXT,
+							     "fopen");
+	note_path(path);
+	return real(path, mode);
+}
+
+int stat(const char *restrict path, struct stat *restrict st)
+{
+	int (*real)(const char *, struct stat *) =
+		(int (*)(const char *, struct stat *))dlsym(RTLD_NEXT, "stat");
+	note_path(path);
+	return real(path, st);
+}
+
+static int was_touched(const char *needle)
+{
+	int i;
+
+	for (i = 0; i < n_touched; i++)
+		if (strstr(touched[i], needle))
+			return 1;
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+static char tmpdir[64];
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+		  struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void rm_tmp(void)
+{
+	if (tmpdir[0] != '\0' && strstr(tmpdir, "XXXXXX") == NULL)
+		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void make_tmp(void)
+{
+	char p[128];
+
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cw-check-folder-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(p, sizeof(p), "%s/meta", tmpdir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+}
+
+static void put(const char *rel, const char *text)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%s", tmpdir, rel);
+	f = fopen(p, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int has_code(const cw_diags *d, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->items[i].code, code) == 0)
+			return 1;
+	return 0;
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+	size_t a = strlen(s), b = strlen(tail);
+
+	return a >= b && strcmp(s + a - b, tail) == 0;
+}
+
+/* ---- tests ---- */
+
+/* Hashes read back from __drizzle_migrations after the real drizzle-orm
+** 0.45.4 migrator ran this folder (equal to sha256sum: valid UTF-8). */
+START_TEST(test_drizzle_kit_example)
+{
+	static const char *const tags[] = {
+		"0000_init", "0001_recreate_users", "0002_constraints",
+		"0003_seed",
+	};
+	static const char *const hashes[] = {
+		"53374c23d8968d895b6215c277b285dd96674a022d52ef26cb8ace848ca05d91",
+		"a71411c57d5196eb7756c70a3c08454ca41ee67b7d9763ea773af227772daf67",
+		"2c326cd701802ae439508df381a6757300d546c4f316dde0805f547c1c1a38a6",
+		"8f7ec5920f8a49cb35e175ac6380fdc65c8111dd0e91df6ab8332a9330fe065a",
+	};
+	static const size_t n_pieces[] = {3, 9, 10, 2};
+	static const size_t sizes[] = {469, 731, 1266, 219};
+	char dir[1024], want[1100];
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	size_t k;
+
+	shared_path(dir, sizeof(dir), "examples/drizzle-kit-0.31");
+	ck_assert_int_eq(cw_folder_load(&f, dir, NULL, &d, &err), 0);
+	ck_assert_int_eq(err.code, 0);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_str_eq(f.dir, dir);
+	ck_assert_uint_eq(f.n_migrations, 4);
+	for (k = 0; k < 4; k++) {
+		const cw_migration *m = &f.migrations[k];
+		ck_assert_ptr_eq(m->entry, &f.journal.entries[k]);
+		ck_assert_str_eq(m->entry->tag, tags[k]);
+		snprintf(want, sizeof(want), "%s/%s.sql", dir, tags[k]);
+		ck_assert_str_eq(m->path, want);
+		ck_assert_int_eq(m->load_rc, 0);
+		ck_assert_uint_eq(m->raw.len, sizes[k]);
+		ck_assert_uint_eq(m->text.len, m->raw.len);
+		ck_assert_mem_eq(m->text.data, m->raw.data, m->raw.len);
+		ck_assert_uint_eq(m->n_replaced, 0);
+		ck_assert_uint_eq(m->n_crlf, 0);
+		ck_assert_uint_eq(m->pieces.n, n_pieces[k]);
+		ck_assert_str_eq(m->hashes.drizzle, hashes[k]);
+		ck_assert_str_eq(m->hashes.raw, hashes[k]);
+		ck_assert_str_eq(m->hashes.lf, hashes[k]);
+	}
+	/* Pieces point into text and cover it, markers excepted. */
+	{
+		const cw_migration *m = &f.migrations[0];
+		ck_assert_uint_eq(m->pieces.items[0].offset, 0);
+		ck_assert_int_eq(m->pieces.items[1].line, 9);
+		ck_assert_int_eq(m->pieces.items[2].line, 10);
+		ck_assert_uint_eq(m->pieces.items[2].offset +
+				  m->pieces.items[2].len, m->text.len);
+	}
+	cw_folder_free(&f);
+	ck_assert_ptr_null(f.migrations);
+	cw_folder_free(NULL);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* CRLF, invalid UTF-8 and a BOM; hashes from the real drizzle run
+** (drizzle) and Node's crypto (raw, lf). */
+START_TEST(test_encodings)
+{
+	char dir[1024];
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	const cw_migration *m;
+
+	unit_fixture(dir, sizeof(dir), "unit/encodings");
+	ck_assert_int_eq(cw_folder_load(&f, dir, NULL, &d, &err), 0);
+	ck_assert_uint_eq(f.n_migrations, 3);
+	m = &f.migrations[0];
+	ck_assert_uint_eq(m->n_crlf, 3);
+	ck_assert_uint_eq(m->n_replaced, 0);
+	ck_assert_str_eq(m->hashes.drizzle, "e4024d4955385c6f132787ee3ca632f4"
+			 "99d2119368ef5c984752daca0fdcc139");
+	ck_assert_str_eq(m->hashes.raw, m->hashes.drizzle);
+	ck_assert_str_eq(m->hashes.lf, "394b2d7c46198e0e3f124a93301d9bf3"
+			 "20a17bb94c80539d6586c318afc5000b");
+	ck_assert_uint_eq(m->pieces.n, 2);
+	ck_assert_mem_eq(m->text.data + m->pieces.items[1].offset,
+			 "\r\nINSERT", 8);
+	m = &f.migrations[1];
+	ck_assert_uint_eq(m->n_crlf, 1);
+	ck_assert_uint_eq(m->n_replaced, 3);
+	ck_assert_uint_eq(m->text.len, m->raw.len - 3 + 9);
+	ck_assert_ptr_nonnull(memmem(m->text.data, m->text.len,
+				     "('\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD')",
+				     13));
+	ck_assert_str_eq(m->hashes.drizzle, "39fdf12395bbf02b7f7c247cbb508c45"
+			 "e96b1f6d000f8fbb3268da0b2488be97");
+	ck_assert_str_eq(m->hashes.raw, "8fc1af9e4b5f63e546da297478f95a09"
+			 "4b21f39ad7cb23c18a33b6d32b97dbf3");
+	ck_assert_str_eq(m->hashes.lf, "17fa46048b6f4c0bb7d356f4317129e8"
+			 "1731505fd4bc0163b9d056e1dac7aa92");
+	m = &f.migrations[2];
+	ck_assert_mem_eq(m->text.data, "\xEF\xBB\xBF" "CREATE", 9);
+	ck_assert_str_eq(m->hashes.drizzle, "d1b67f80c8a14b5044532e9c88190271"
+			 "c2b770c35259b326eb0640a6f5d3acf0");
+	ck_assert_str_eq(m->hashes.lf, m->hashes.drizzle);
+	ck_assert_uint_eq(d.n, 0);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_missing_file_required)
+{
+	char dir[1024];
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	cw_folder_options o = CW_FOLDER_OPTIONS_INIT;
+
+	ck_assert_int_eq(o.require_complete, 1);
+	unit_fixture(dir, sizeof(dir), "unit/missing");
+	ck_assert_int_eq(cw_folder_load(&f, dir, &o, &d, &err), CW_ENOTFOUND);
+	ck_assert_int_eq(err.code, CW_ENOTFOUND);
+	ck_assert_str_eq(err.diag, "J009");
+	ck_assert(ends_with(err.path, "/unit/missing/0001_gone.sql"));
+	ck_assert_ptr_nonnull(strstr(err.message, "0001_gone"));
+	ck_assert(has_code(&d, "J009"));
+	ck_assert_int_eq(f.migrations[0].load_rc, 0);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_missing_file_lenient)
+{
+	char dir[1024];
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	cw_folder_options o = {0};
+
+	unit_fixture(dir, sizeof(dir), "unit/missing");
+	ck_assert_int_eq(cw_folder_load(&f, dir, &o, &d, &err), 0);
+	ck_assert_int_eq(err.code, 0);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].code, "J009");
+	ck_assert(ends_with(d.items[0].file, "/0001_gone.sql"));
+	ck_assert_ptr_nonnull(strstr(d.items[0].message, "entries[1]"));
+	ck_assert_int_eq(f.migrations[0].load_rc, 0);
+	ck_assert_str_eq(f.migrations[0].hashes.drizzle,
+			 "d89afa701da71c81c35b234f040ec570"
+			 "c47f1ef405559e016be5780cae90ddf7");
+	ck_assert_int_eq(f.migrations[1].load_rc, CW_ENOTFOUND);
+	ck_assert_ptr_null(f.migrations[1].raw.data);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* "../outside" names a file that exists (drizzle would run it); cw
+** refuses it without ever looking at it. */
+START_TEST(test_unsafe_tag_not_opened)
+{
+	char dir[1024], outside[1024];
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	cw_folder_options o = {0};
+	struct stat st;
+
+	unit_fixture(outside, sizeof(outside), "unit/unsafe/outside.sql");
+	ck_assert_int_eq(stat(outside, &st), 0);
+	n_touched = 0;
+	unit_fixture(dir, sizeof(dir), "unit/unsafe/inner");
+	ck_assert_int_eq(cw_folder_load(&f, dir, &o, &d, &err), 0);
+	ck_assert(was_touched("0000_ok.sql"));
+	ck_assert_msg(!was_touched("outside"), "outside.sql was looked at");
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].code, "J011");
+	ck_assert_int_eq(d.items[0].line, 16);
+	ck_assert_int_eq(f.migrations[1].load_rc, CW_EINVAL);
+	ck_assert_ptr_null(f.migrations[1].path);
+	ck_assert_ptr_null(f.migrations[1].raw.data);
+	ck_assert_int_eq(f.migrations[0].load_rc, 0);
+	ck_assert_int_eq(f.journal.is_usable, 0);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_unsafe_tag_required)
+{
+	char dir[1024];
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+
+	n_touched = 0;
+	unit_fixture(dir, sizeof(dir), "unit/unsafe/inner");
+	ck_assert_int_eq(cw_folder_load(&f, dir, NULL, &d, &err), CW_EINVAL);
+	ck_assert_str_eq(err.diag, "J011");
+	ck_assert_int_eq(err.line, 16);
+	ck_assert(ends_with(err.path, "/meta/_journal.json"));
+	ck_assert_ptr_nonnull(strstr(err.message, "entries[1]"));
+	ck_assert(!was_touched("outside"));
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* A tag with a '/' and a file at that path: refused as well. */
+START_TEST(test_subfolder_tag_not_opened)
+{
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	cw_folder_options o = {0};
+	char p[128];
+
+	make_tmp();
+	snprintf(p, sizeof(p), "%s/sub", tmpdir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	put("sub/0000_a.sql", "CREATE TABLE a(x);");
+	put("meta/_journal.json", "{\"entries\": [{\"idx\": 0, \"version\": "
+	    "\"6\", \"when\": 1, \"tag\": \"sub/0000_a\", \"breakpoints\": "
+	    "true}]}");
+	n_touched = 0;
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, &o, &d, &err), 0);
+	ck_assert(!was_touched("0000_a.sql"));
+	ck_assert(has_code(&d, "J011"));
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_missing_journal)
+{
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+
+	make_tmp();
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, NULL, &d, &err),
+			 CW_ENOTFOUND);
+	ck_assert_str_eq(err.diag, "J001");
+	ck_assert(has_code(&d, "J001"));
+	ck_assert_uint_eq(f.n_migrations, 0);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_invalid_journal)
+{
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+
+	make_tmp();
+	put("meta/_journal.json", "{\"entries\": [\n,]}");
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, NULL, &d, &err),
+			 CW_EINVAL);
+	ck_assert_str_eq(err.diag, "J002");
+	ck_assert_int_eq(err.line, 2);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* A .sql path that is a directory: S006, CW_EIO when required. */
+START_TEST(test_unreadable_file)
+{
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	cw_folder_options o = {0};
+	char p[128];
+
+	make_tmp();
+	snprintf(p, sizeof(p), "%s/0000_a.sql", tmpdir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+	put("meta/_journal.json", "{\"entries\": [{\"idx\": 0, \"version\": "
+	    "\"6\", \"when\": 1, \"tag\": \"0000_a\", \"breakpoints\": "
+	    "true}]}");
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, &o, &d, &err), 0);
+	ck_assert_int_eq(f.migrations[0].load_rc, CW_EIO);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].code, "S006");
+	ck_assert_ptr_nonnull(strstr(d.items[0].message,
+				     "not a regular file"));
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, NULL, &d, &err), CW_EIO);
+	ck_assert_str_eq(err.diag, "S006");
+	ck_assert_str_eq(err.path, p);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* Entries drizzle cannot run: no tag, no numeric when. */
+START_TEST(test_entries_not_runnable)
+{
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	cw_folder_options o = {0};
+
+	make_tmp();
+	put("0000_a.sql", "CREATE TABLE a(x);");
+	put("meta/_journal.json",
+	    "{\"entries\": [\n"
+	    "{\"idx\": 0, \"version\": \"6\", \"when\": \"1\", "
+	    "\"tag\": \"0000_a\", \"breakpoints\": true}\n]}");
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, &o, &d, &err), 0);
+	ck_assert_int_eq(f.migrations[0].load_rc, 0);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, NULL, &d, &err),
+			 CW_EINVAL);
+	ck_assert_str_eq(err.diag, "J003");
+	ck_assert_int_eq(err.line, 2);
+	ck_assert_ptr_nonnull(strstr(err.message, "no numeric when"));
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+	cw_error_clear(&err);
+	put("meta/_journal.json",
+	    "{\"entries\": [\n\n"
+	    "{\"idx\": 0, \"version\": \"6\", \"when\": 1, "
+	    "\"breakpoints\": true}\n]}");
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, NULL, &d, &err),
+			 CW_EINVAL);
+	ck_assert_str_eq(err.diag, "J003");
+	ck_assert_int_eq(err.line, 3);
+	ck_assert_ptr_nonnull(strstr(err.message, "no string tag"));
+	ck_assert_ptr_null(f.migrations[0].path);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* Array order wins over idx and when; breakpoints:false still splits;
+** a file the journal does not list is not read. */
+START_TEST(test_order_and_split)
+{
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+
+	make_tmp();
+	put("0001_b.sql", "SELECT 1;--> statement-breakpoint\nSELECT 2;");
+	put("0000_a.sql", "SELECT 3;");
+	put("0002_orphan.sql", "SELECT 4;");
+	put("meta/_journal.json",
+	    "{\"entries\": ["
+	    "{\"idx\": 1, \"version\": \"6\", \"when\": 2, "
+	    "\"tag\": \"0001_b\", \"breakpoints\": false},"
+	    "{\"idx\": 0, \"version\": \"6\", \"when\": 1, "
+	    "\"tag\": \"0000_a\", \"breakpoints\": true}]}");
+	n_touched = 0;
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, NULL, &d, &err), 0);
+	ck_assert_uint_eq(f.n_migrations, 2);
+	ck_assert_str_eq(f.migrations[0].entry->tag, "0001_b");
+	ck_assert_uint_eq(f.migrations[0].pieces.n, 2);
+	ck_assert_str_eq(f.migrations[1].entry->tag, "0000_a");
+	ck_assert_uint_eq(f.migrations[1].pieces.n, 1);
+	ck_assert(!was_touched("orphan"));
+	ck_assert_uint_eq(d.n, 0);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_empty_journal)
+{
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+
+	make_tmp();
+	put("meta/_journal.json", "{\"entries\": []}");
+	ck_assert_int_eq(cw_folder_load(&f, tmpdir, NULL, &d, &err), 0);
+	ck_assert_uint_eq(f.n_migrations, 0);
+	ck_assert_ptr_nonnull(f.migrations);
+	cw_folder_free(&f);
+	cw_diags_free(&d);
+}
+END_TEST
+
+static Suite *folder_suite(void)
+{
+	Suite *s = suite_create("folder");
+	TCase *tc = tcase_create("fixtures");
+
+	tcase_add_test(tc, test_drizzle_kit_example);
+	tcase_add_test(tc, test_encodings);
+	tcase_add_test(tc, test_missing_file_required);
+	tcase_add_test(tc, test_missing_file_lenient);
+	tcase_add_test(tc, test_unsafe_tag_not_opened);
+	tcase_add_test(tc, test_unsafe_tag_required);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("generated");
+	tcase_add_checked_fixture(tc, NULL, rm_tmp);
+	tcase_add_test(tc, test_subfolder_tag_not_opened);
+	tcase_add_test(tc, test_missing_journal);
+	tcase_add_test(tc, test_invalid_journal);
+	tcase_add_test(tc, test_unreadable_file);
+	tcase_add_test(tc, test_entries_not_runnable);
+	tcase_add_test(tc, test_order_and_split);
+	tcase_add_test(tc, test_empty_journal);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return unit_run(folder_suite());
+}

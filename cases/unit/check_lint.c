@@ -1,0 +1,565 @@
+/*
+** check_lint.c - lib/lint.c and friends: every L code on its example and
+** not on its near-misses (keywords in literals and comments, defaults,
+** WHERE clauses, rebuilds, backups), the tokenizer, the data-loss probe
+** (cascade, SET NULL, NO ACTION, hand-made backups), line numbers, and the
+** real histories under $SHARED/realworld.
+*/
+#define _XOPEN_SOURCE 700
+#include "unit.h"
+#include "../../lib/folder.h"
+#include "../../lib/lint.h"
+#include "../../lib/sqlscan.h"
+
+#include <ftw.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BP "--> statement-breakpoint\n"
+
+static char tmpdir[64];
+
+static int rm_one(const char *p, const struct stat *s, int f, struct FTW *w)
+{
+	(void)s;
+	(void)f;
+	(void)w;
+	return remove(p);
+}
+
+static void setup(void)
+{
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cw-check-lint-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+}
+
+static void teardown(void)
+{
+	if (tmpdir[0] != '\0' && strstr(tmpdir, "XXXXXX") == NULL)
+		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(fp);
+	ck_assert_uint_eq(fwrite(text, 1, strlen(text), fp), strlen(text));
+	fclose(fp);
+}
+
+/* A migration folder <tmpdir>/<name> with one file per NULL-terminated
+** sql[], tagged 0000_m, 0001_m, ... */
+static const char *folder(const char *name, const char *const *sql)
+{
+	static char dir[256];
+	char path[512], journal[16384];
+	size_t k, o;
+
+	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, name);
+	mkdir(dir, 0755);
+	snprintf(path, sizeof(path), "%s/meta", dir);
+	mkdir(path, 0755);
+	o = (size_t)snprintf(journal, sizeof(journal), "{\"version\":\"7\","
+			     "\"dialect\":\"sqlite\",\"entries\":[");
+	for (k = 0; sql[k] != NULL; k++) {
+		o += (size_t)snprintf(journal + o, sizeof(journal) - o,
+				      "%s{\"idx\":%zu,\"version\":\"6\","
+				      "\"when\":%zu,\"tag\":\"%04zu_m\","
+				      "\"breakpoints\":true}", k ? "," : "",
+				      k, 1700000000000 + k * 1000, k);
+		snprintf(path, sizeof(path), "%s/%04zu_m.sql", dir, k);
+		write_file(path, sql[k]);
+	}
+	snprintf(journal + o, sizeof(journal) - o, "]}");
+	snprintf(path, sizeof(path), "%s/meta/_journal.json", dir);
+	write_file(path, journal);
+	return dir;
+}
+
+/* Lint dir into d (with the migrations table `table`, or drizzle's). */
+static void lint_dir_table(cw_diags *d, const char *dir, const char *table)
+{
+	cw_folder f;
+	cw_folder_options fo = CW_FOLDER_OPTIONS_INIT;
+	cw_check_options o = CW_CHECK_OPTIONS_INIT;
+	cw_diags load = CW_DIAGS_INIT;
+	cw_error err = {0};
+
+	memset(&f, 0, sizeof(f));
+	fo.require_complete = 0;
+	o.table = table;
+	ck_assert_int_eq(cw_folder_load(&f, dir, &fo, &load, &err), 0);
+	ck_assert_int_eq(cw_lint_check(d, &f, &o, &err), 0);
+	ck_assert_int_eq(err.code, 0);
+	cw_diags_free(&load);
+	cw_folder_free(&f);
+}
+
+static void lint_dir(cw_diags *d, const char *dir)
+{
+	lint_dir_table(d, dir, NULL);
+}
+
+/* Lint one migration (after the given setup migration, if any). */
+static void lint_sql(cw_diags *d, const char *before, const char *sql)
+{
+	const char *two[] = {before, sql, NULL}, *one[] = {sql, NULL};
+	static int n;
+	char name[32];
+
+	snprintf(name, sizeof(name), "f%d", n++);
+	lint_dir(d, folder(name, before ? two : one));
+}
+
+static size_t count_code(const cw_diags *d, const char *code)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		n += strcmp(d->items[i].code, code) == 0;
+	return n;
+}
+
+static const cw_diag *find(const cw_diags *d, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->items[i].code, code) == 0)
+			return &d->items[i];
+	ck_abort_msg("no %s finding", code);
+	return NULL;
+}
+
+static void dump(const cw_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		fprintf(stderr, "  %s %s:%d %s\n", d->items[i].code,
+			d->items[i].file, d->items[i].line,
+			d->items[i].message);
+}
+
+/* Exactly `want` findings, each "CODE:line", in any order. */
+static void expect(const char *before, const char *sql, const char *want)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	char got[2048] = "";
+	size_t i, o = 0;
+
+	lint_sql(&d, before, sql);
+	cw_diags_sort(&d);
+	for (i = 0; i < d.n; i++)
+		o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%s:%d",
+				      i ? " " : "", d.items[i].code,
+				      d.items[i].line);
+	if (strcmp(got, want) != 0)
+		dump(&d);
+	ck_assert_str_eq(got, want);
+	cw_diags_free(&d);
+}
+
+/* ---- the tokenizer ---- */
+
+START_TEST(test_tokens)
+{
+	static const char s[] = "SELECT 'a;''b', \"c;\"\"d\", `e;`, [f;g] "
+				"-- x;\n/* y; */ x'00', 1.5e3, :v;END";
+	cw_toks t = CW_TOKS_INIT;
+	cw_error err = {0};
+	char *name;
+
+	ck_assert_int_eq(cw_sqlscan(&t, s, 0, sizeof(s) - 1, &err), 0);
+	ck_assert_uint_eq(t.n, 14);
+	ck_assert_int_eq(t.items[1].type, CW_TOK_STRING);
+	ck_assert_int_eq(t.items[3].type, CW_TOK_QID);
+	name = cw_tok_name(s, &t.items[3]);
+	ck_assert_str_eq(name, "c;\"d");
+	free(name);
+	name = cw_tok_name(s, &t.items[7]);
+	ck_assert_str_eq(name, "f;g");
+	free(name);
+	ck_assert_int_eq(t.items[8].type, CW_TOK_BLOB);
+	ck_assert_int_eq(t.items[10].type, CW_TOK_NUMBER);
+	ck_assert_int_eq(t.items[11].type, CW_TOK_PUNCT);
+	ck_assert_int_eq(t.items[12].type, CW_TOK_VAR);
+	ck_assert_uint_eq(cw_sqlscan_stmt_end(s, t.items, t.n, 0), 13);
+	ck_assert(cw_tok_is(s, &t.items[0], "select"));
+	ck_assert(cw_name_eq("Users", "uSERS"));
+	ck_assert(!cw_name_eq("users", "user"));
+	cw_toks_free(&t);
+}
+END_TEST
+
+START_TEST(test_trigger_is_one_statement)
+{
+	static const char s[] = "CREATE TRIGGER t AFTER INSERT ON a BEGIN "
+				"DELETE FROM b; UPDATE c SET x = 1; END; "
+				"SELECT 1";
+	cw_toks t = CW_TOKS_INIT;
+	cw_error err = {0};
+	size_t end;
+
+	ck_assert_int_eq(cw_sqlscan(&t, s, 0, sizeof(s) - 1, &err), 0);
+	end = cw_sqlscan_stmt_end(s, t.items, t.n, 0);
+	ck_assert(cw_tok_is(s, &t.items[end - 1], "END"));
+	ck_assert(cw_tok_is(s, &t.items[end + 1], "SELECT"));
+	cw_toks_free(&t);
+}
+END_TEST
+
+/* ---- single statements ---- */
+
+START_TEST(test_l001)
+{
+	expect(NULL, "BEGIN;\n" BP "CREATE TABLE a(x);\n" BP "COMMIT;",
+	       "L001:1 L001:5");
+	expect(NULL, "CREATE TABLE a(x);--> statement-breakpoint\nEND "
+	       "TRANSACTION;", "L001:2");
+	expect(NULL, "SAVEPOINT s;\n" BP "RELEASE s;\n" BP "VACUUM;\n" BP
+	       "ROLLBACK TO s;", "L001:1 L001:3 L001:5 L001:7");
+	/* Near-misses: in a literal, a comment, a trigger body. */
+	expect(NULL, "CREATE TABLE a(x);\n" BP "INSERT INTO a VALUES "
+	       "('BEGIN; COMMIT;');\n" BP "-- COMMIT;\nSELECT 1;", "");
+	expect(NULL, "CREATE TABLE a(x);\n" BP "CREATE TRIGGER t AFTER "
+	       "INSERT ON a BEGIN\n\tDELETE FROM a WHERE x = 0;\nEND;", "");
+}
+END_TEST
+
+START_TEST(test_l002)
+{
+	static const char *base = "CREATE TABLE t(id integer);";
+
+	expect(base, "ALTER TABLE `t` ADD `x` integer NOT NULL;", "L002:1");
+	expect(base, "ALTER TABLE t ADD COLUMN x text NOT NULL DEFAULT NULL;",
+	       "L002:1");
+	expect(base, "ALTER TABLE t ADD x int NOT NULL DEFAULT (NULL);",
+	       "L002:1");
+	expect(base, "ALTER TABLE t ADD COLUMN x integer NOT NULL DEFAULT 0;",
+	       "");
+	expect(base, "ALTER TABLE t ADD `x` integer DEFAULT 0 NOT NULL;", "");
+	expect(base, "ALTER TABLE t ADD x integer;", "");
+	expect(base, "ALTER TABLE t ADD x int NOT NULL AS (id + 1);", "");
+	expect(base, "-- ALTER TABLE t ADD x int NOT NULL;\nSELECT 1;", "");
+	expect(base, "INSERT INTO t VALUES "
+	       "('ALTER TABLE t ADD x int NOT NULL');", "");
+}
+END_TEST
+
+/* Each verified against SQLite on a populated table: "Cannot add a
+** column with non-constant default" exactly for these. */
+START_TEST(test_l003)
+{
+	static const char *base = "CREATE TABLE t(id integer);";
+	static const char *bad[] = {
+		"DEFAULT (unixepoch())", "NOT NULL DEFAULT CURRENT_TIMESTAMP",
+		"DEFAULT (1 + 2)", "DEFAULT ('x' COLLATE nocase)",
+		"DEFAULT (abs(1))", "DEFAULT (true = 1)", "DEFAULT current_date",
+	};
+	static const char *good[] = {
+		"DEFAULT (1)", "DEFAULT ((1))", "DEFAULT (-1)", "DEFAULT -1",
+		"DEFAULT (- -1)", "DEFAULT (+1)", "DEFAULT x'00'",
+		"DEFAULT \"text\"", "DEFAULT abc", "DEFAULT true",
+		"DEFAULT (true)", "DEFAULT (CAST(1 AS text))", "DEFAULT (-(1))",
+		"DEFAULT 'CURRENT_TIMESTAMP'", "DEFAULT (-'x')",
+	};
+	char sql[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE t ADD c int %s;",
+			 bad[i]);
+		expect(base, sql, "L003:1");
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE t ADD c int %s;",
+			 good[i]);
+		expect(base, sql, "");
+	}
+}
+END_TEST
+
+START_TEST(test_l004)
+{
+	static const char *base = "CREATE TABLE t(id integer);";
+
+	expect(base, "DROP TABLE `t`;", "L004:1");
+	expect(base, "SELECT 1;\n" BP "DROP TABLE IF EXISTS main.t;",
+	       "L004:3");
+	expect(base, "-- DROP TABLE t;\nSELECT 1;", "");
+	expect(base, "SELECT 'DROP TABLE t';", "");
+	/* A rebuild is judged by L008/L009, a backup made here is scratch. */
+	expect(base, "CREATE TABLE `__new_t` (id integer, y text);\n" BP
+	       "INSERT INTO `__new_t` SELECT id, NULL FROM t;\n" BP
+	       "DROP TABLE `t`;\n" BP
+	       "ALTER TABLE `__new_t` RENAME TO `t`;", "");
+	expect(base, "CREATE TEMP TABLE bak AS SELECT * FROM t;\n" BP
+	       "DROP TABLE bak;", "");
+}
+END_TEST
+
+START_TEST(test_l005)
+{
+	static const char *base = "CREATE TABLE t(id integer, x int);";
+
+	expect(base, "ALTER TABLE t DROP COLUMN x;", "L005:1");
+	expect(base, "ALTER TABLE t DROP `x`;", "L005:1");
+	expect(base, "ALTER TABLE t RENAME COLUMN x TO drop_column;", "");
+}
+END_TEST
+
+START_TEST(test_l006)
+{
+	static const char *base = "CREATE TABLE t(id integer);";
+
+	expect(base, "DELETE FROM t;", "L006:1");
+	expect(base, "WITH x AS (SELECT 1) DELETE FROM t;", "L006:1");
+	expect(base, "DELETE FROM t WHERE id IN (SELECT 1);", "");
+	expect(base, "DELETE FROM t WHERE id = 1;", "");
+	expect(base, "UPDATE t SET id = 1; -- DELETE FROM t;", "");
+	/* Emptied and restored from a backup in the same migration. */
+	expect(base, "CREATE TEMP TABLE b AS SELECT * FROM t;\n" BP
+	       "DELETE FROM t;\n" BP "INSERT INTO t SELECT * FROM b;", "");
+}
+END_TEST
+
+START_TEST(test_l007)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const char *one[] = {"CREATE TABLE \"my_migs\" (id int);", NULL};
+
+	expect(NULL, "CREATE TABLE `__drizzle_migrations` (id SERIAL);",
+	       "L007:1");
+	expect(NULL, "CREATE TABLE IF NOT EXISTS __DRIZZLE_MIGRATIONS (x);",
+	       "L007:1");
+	expect(NULL, "CREATE TABLE __drizzle_migrations_old (x);", "");
+	lint_dir_table(&d, folder("l007", one), "my_migs");
+	ck_assert_uint_eq(count_code(&d, "L007"), 1);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* Statement lines inside a piece, and with CRLF line endings. */
+START_TEST(test_lines)
+{
+	expect(NULL, "CREATE TABLE a(x);\r\n" BP "\r\n\r\n  DROP TABLE a;",
+	       "L004:5");
+	expect(NULL, "CREATE TABLE a(x);\n\n/* c */ DELETE FROM a;\n",
+	       "L006:3");
+}
+END_TEST
+
+/* ---- the data-loss probe ---- */
+
+#define USERS "CREATE TABLE `users` (`id` integer PRIMARY KEY NOT NULL, " \
+	"`name` text NOT NULL);\n" BP
+#define POSTS(fk) "CREATE TABLE `posts` (`id` integer PRIMARY KEY NOT " \
+	"NULL, `author_id` integer" fk ", `title` text DEFAULT 'x' NOT " \
+	"NULL, FOREIGN KEY (`author_id`) REFERENCES `users`(`id`) ON " \
+	"UPDATE no action ON DELETE "
+#define CASCADE USERS POSTS(" NOT NULL") "cascade);"
+#define SET_NULL USERS POSTS("") "set null);"
+#define NO_ACTION USERS POSTS(" NOT NULL") "no action);"
+#define REBUILD_USERS(pragma) \
+	pragma "CREATE TABLE `__new_users` (`id` integer PRIMARY KEY NOT " \
+	"NULL, `name` text NOT NULL, `email` text DEFAULT '' NOT NULL);\n" BP \
+	"INSERT INTO `__new_users`(\"id\", \"name\") SELECT \"id\", " \
+	"\"name\" FROM `users`;--> statement-breakpoint\n" \
+	"DROP TABLE `users`;--> statement-breakpoint\n" \
+	"ALTER TABLE `__new_users` RENAME TO `users`;"
+#define OFF "PRAGMA foreign_keys=OFF;--> statement-breakpoint\n"
+#define ON "--> statement-breakpoint\nPRAGMA foreign_keys=ON;"
+
+static const cw_diag *one_finding(cw_diags *d, const char *before,
+				  const char *sql, const char *code)
+{
+	lint_sql(d, before, sql);
+	if (d->n != 1)
+		dump(d);
+	ck_assert_uint_eq(d->n, 1);
+	ck_assert_str_eq(d->items[0].code, code);
+	return &d->items[0];
+}
+
+START_TEST(test_l009_cascade)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, CASCADE, REBUILD_USERS(OFF) ON,
+				       "L009");
+
+	ck_assert_int_eq(g->line, 5);
+	ck_assert_int_eq(g->severity, CW_SEV_ERROR);
+	ck_assert_msg(strstr(g->message, "rebuilding users in 0001_m "
+			     "deletes 1 of 1 rows of posts via ON DELETE "
+			     "CASCADE") != NULL, "%s", g->message);
+	cw_diags_free(&d);
+}
+END_TEST
+
+START_TEST(test_l009_set_null)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, SET_NULL, REBUILD_USERS(OFF) ON,
+				       "L009");
+
+	ck_assert_msg(strstr(g->message, "sets 1 of 1 foreign-key values of "
+			     "posts to NULL via ON DELETE SET NULL") != NULL,
+		      "%s", g->message);
+	ck_assert_ptr_null(strstr(g->message, "CASCADE"));
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* Grandchildren go too, and are named. */
+START_TEST(test_l009_grandchild)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, CASCADE "--> statement-breakpoint"
+		"\nCREATE TABLE c (id integer PRIMARY KEY, post_id integer "
+		"NOT NULL REFERENCES posts(id) ON DELETE CASCADE);",
+		REBUILD_USERS(OFF) ON, "L009");
+
+	ck_assert_msg(strstr(g->message, "1 of 1 rows of posts") &&
+		      strstr(g->message, "1 of 1 rows of c"), "%s",
+		      g->message);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* Child rows copied aside and put back: the PRAGMA pattern is still
+** there (L008), but nothing is lost. */
+START_TEST(test_l008_backup)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, CASCADE,
+		"CREATE TABLE `__bak` AS SELECT * FROM `posts`;\n" BP
+		REBUILD_USERS(OFF) "\n" BP
+		"INSERT INTO `posts` SELECT * FROM `__bak`;\n" BP
+		"DROP TABLE `__bak`;" ON, "L008");
+
+	ck_assert_int_eq(g->line, 7);
+	ck_assert_int_eq(g->severity, CW_SEV_WARNING);
+	ck_assert_msg(strstr(g->message, "referenced by posts") &&
+		      strstr(g->message, "child rows survived"), "%s",
+		      g->message);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* ON DELETE NO ACTION children make the DROP itself fail once they hold
+** rows ("FOREIGN KEY constraint failed"); said in the L008. */
+START_TEST(test_l008_no_action)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, NO_ACTION, REBUILD_USERS(OFF) ON,
+				       "L008");
+
+	ck_assert_msg(strstr(g->message, "fails at line 5: FOREIGN KEY "
+			     "constraint failed") != NULL, "%s", g->message);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* A rebuild without the PRAGMA is probed too: loss is loss. */
+START_TEST(test_rebuild_without_pragma)
+{
+	cw_diags d = CW_DIAGS_INIT;
+
+	one_finding(&d, CASCADE, REBUILD_USERS(""), "L009");
+	cw_diags_free(&d);
+	expect(CASCADE, "CREATE TEMP TABLE b AS SELECT * FROM posts;\n" BP
+	       REBUILD_USERS("") "\n" BP "INSERT INTO posts SELECT * FROM "
+	       "b;", "");
+	expect(USERS "SELECT 1;", REBUILD_USERS(""), "");
+}
+END_TEST
+
+/* Nothing references the table, or only a table created in the same
+** migration (empty in production): no finding. */
+START_TEST(test_unreferenced)
+{
+	expect(USERS "SELECT 1;", REBUILD_USERS(OFF) ON, "");
+	expect(USERS "SELECT 1;", "CREATE TABLE p (id integer PRIMARY KEY, "
+	       "u integer REFERENCES users(id) ON DELETE CASCADE);\n" BP
+	       REBUILD_USERS(OFF) ON, "");
+}
+END_TEST
+
+/* A plain DROP of a referenced table next to the PRAGMA: L004 and L009. */
+START_TEST(test_drop_with_pragma)
+{
+	expect(CASCADE, OFF "DROP TABLE users;" ON, "L004:2 L009:2");
+}
+END_TEST
+
+/* The probe stops where the folder fails; later rebuilds fall back to
+** the foreign keys the CREATE statements declared. */
+START_TEST(test_probe_stops)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const char *sql[] = {CASCADE, "ALTER TABLE nope ADD x int;",
+			     REBUILD_USERS(OFF) ON, NULL};
+
+	lint_dir(&d, folder("stops", sql));
+	if (d.n != 1)
+		dump(&d);
+	ck_assert_uint_eq(d.n, 1);
+	ck_assert_str_eq(d.items[0].code, "L008");
+	ck_assert_ptr_nonnull(strstr(d.items[0].message, "not measured"));
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* The probe's rows never reach later migrations: a NOT NULL column added
+** after the rebuild applies on the schema alone, as in production. */
+START_TEST(test_rows_rolled_back)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const char *sql[] = {CASCADE, REBUILD_USERS(OFF) ON,
+			     "CREATE TABLE x (a int);", REBUILD_USERS(OFF) ON,
+			     NULL};
+
+	lint_dir(&d, folder("rolled", sql));
+	ck_assert_uint_eq(count_code(&d, "L009"), 2);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* The first codewalkers fixture: 0001 rebuilds users, which posts
+** references ON DELETE CASCADE. */
+#define CW_0000 "CREATE TABLE `posts` (\n" \
+	"\t`id` integer PRIMARY KEY NOT NULL,\n" \
+	"\t`author_id` integer NOT NULL,\n" \
+	"\t`title` text DEFAULT 'untitled' NOT NULL,\n" \
+	"\t`created_at` integer,\n" \
+	"\tFOREIGN KEY (`author_id`) REFERENCES `users`(`id`) ON UPDATE " \
+	"no action ON DELETE cascade\n);\n" BP \
+	"CREATE INDEX `posts_author_idx` ON `posts` (`author_id`);" BP \
+	"CREATE TABLE `users` (\n" \
+	"\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n" \
+	"\t`name` text NOT NULL,\n\t`email` text\n);\n"
+#define CW_0001 OFF "CREATE TABLE `__new_users` (\n" \
+	"\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n" \
+	"\t`name` text NOT NULL,\n" \
+	"\t`email` text DEFAULT '' NOT NULL\n);\n" BP \
+	"INSERT INTO `__new_users`(\"id\", \"name\", \"email\") SELECT " \
+	"\"id\", \"name\", \"email\" FROM `users`;" BP \
+	"DROP TABLE `users`;" BP \
+	"ALTER TABLE `__new_users` RENAME TO `users`;" BP \
+	"PRAGMA foreign_keys=ON;" BP \
+	"CREATE UNIQUE INDEX `users_email_unique_idx` ON `users` " \
+	"(`email`);" BP "ALTER TABLE `posts` ADD `body` text;"
+
+START_TEST(test_codewalkers_recreate_users)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, CW_0000, CW_0001, "L009");
+
+	ck_assert_int_eq(g->line, 10);
+	ck_assert_ptr_nonnull(strstr(g->message, "rows of posts"));
+	cw_diags_free(&d);
+}
+END_TEST

@@ -1,0 +1,272 @@
+/*
+** lint.c - the L checks: statements that pass review and then fail, or lose
+** data, in production.  This file runs the passes and writes the
+** migration-wide findings (L004, L006, L008, L009); statements are read in
+** lint_stmt.c and the data-loss probe lives in evidence.c.  The design is
+** described in lint_int.h.
+*/
+#include "lint.h"
+#include "lint_int.h"
+#include "migrate.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Report a finding about statement s of migration r->k. */
+static void add(cw_lint_read *r, const cw_lint_stmt *s, const char *code,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static void add(cw_lint_read *r, const cw_lint_stmt *s, const char *code,
+		const char *fmt, ...)
+{
+	const cw_migration *m = &r->f->migrations[r->k];
+	char msg[2048];
+	cw_diag *g;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	g = cw_diags_add(r->out, code, m->path, s->line, s->column, "%s",
+			 msg);
+	cw_diag_set_tag(g, m->entry->tag);
+}
+
+/* Set the rebuild / created-here marks of statement i of migration g. */
+static void mark_stmt(cw_lint_mig *g, size_t i)
+{
+	cw_lint_stmt *s = &g->stmts[i];
+	size_t j;
+
+	for (j = 0; j < g->n; j++) {
+		const cw_lint_stmt *t = &g->stmts[j];
+		if (j < i && t->kind == CW_LK_CREATE_TABLE &&
+		    cw_name_eq(t->table, s->table))
+			s->is_created_here = 1;
+		if (j > i && t->kind == CW_LK_RENAME_TABLE &&
+		    cw_name_eq(t->to, s->table))
+			s->is_rebuild = 1;
+	}
+}
+
+/* 1 if a later INSERT ... SELECT refills the table statement i empties:
+** the backup-and-restore pattern of hand-written rebuilds (karakeep's
+** 0084 empties ruleEngineActions and restores it from a backup). */
+static int is_refilled(const cw_lint_mig *g, size_t i)
+{
+	size_t j;
+
+	for (j = i + 1; j < g->n; j++)
+		if (g->stmts[j].kind == CW_LK_INSERT_SELECT &&
+		    cw_name_eq(g->stmts[j].table, g->stmts[i].table))
+			return 1;
+	return 0;
+}
+
+/* L004 and L006 need the whole migration: a DROP TABLE that a later
+** RENAME undoes is a rebuild (judged by L008/L009 instead), and a table
+** created earlier in the same file (a backup copy) holds no old data.
+** Also decides whether the probe must look at the migration. */
+static void finish_migration(cw_lint_read *r)
+{
+	cw_lint_mig *g = &r->migs[r->k];
+	size_t i;
+
+	for (i = 0; i < g->n; i++) {
+		cw_lint_stmt *s = &g->stmts[i];
+		if (s->kind != CW_LK_DROP_TABLE && s->kind != CW_LK_DELETE)
+			continue;
+		mark_stmt(g, i);
+		if (s->is_created_here)
+			continue;
+		if (s->kind == CW_LK_DELETE) {
+			if (!s->has_where && !is_refilled(g, i))
+				add(r, s, "L006", "DELETE FROM %s without "
+				    "WHERE deletes every row", s->table);
+			continue;
+		}
+		if (!s->is_rebuild)
+			add(r, s, "L004", "DROP TABLE %s deletes the table "
+			    "and every row in it", s->table);
+		if (g->has_pragma_fk || s->is_rebuild)
+			g->is_candidate = 1;
+	}
+}
+
+/* ---- L008 / L009 from the probe's verdicts ---- */
+
+/* "1 of 1 rows of posts, 2 of 2 rows of tags" (or keys) into buf. */
+static void list_losses(const cw_lint_verdict *v, int keys, char *buf,
+			size_t n)
+{
+	size_t i, o = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < v->n_losses && o < n; i++) {
+		const cw_lint_loss *x = &v->losses[i];
+		long long lost = keys ? x->fks_nulled : x->rows_lost;
+		long long of = keys ? x->fks_before : x->rows_before;
+		int w;
+		if (lost <= 0)
+			continue;
+		w = snprintf(buf + o, n - o, "%s%lld of %lld %s of %s",
+			     o ? ", " : "", lost, of,
+			     keys ? "foreign-key values" : "rows", x->table);
+		o += w > 0 ? (size_t)w : 0;
+	}
+}
+
+static void report_loss(cw_lint_read *r, const cw_lint_stmt *s)
+{
+	const cw_migration *m = &r->f->migrations[r->k];
+	char rows[600], keys[600], del[700], nul[700];
+
+	list_losses(&s->ev, 0, rows, sizeof(rows));
+	list_losses(&s->ev, 1, keys, sizeof(keys));
+	snprintf(del, sizeof(del), "deletes %s via ON DELETE CASCADE", rows);
+	snprintf(nul, sizeof(nul), "sets %s to NULL via ON DELETE SET NULL",
+		 keys);
+	add(r, s, "L009", "%s %s in %s %s%s%s (measured with one synthetic "
+	    "row per table: PRAGMA foreign_keys is a no-op inside the "
+	    "migrator's transaction)",
+	    s->is_rebuild ? "rebuilding" : "dropping", s->table,
+	    m->entry->tag, rows[0] ? del : "", rows[0] && keys[0] ? " and " :
+	    "", keys[0] ? nul : "");
+}
+
+/* Tables an earlier migration declared as referencing `parent`: the
+** static fallback when the probe never reached this migration.  The
+** rebuild's own __new_<parent> does not count. */
+static int is_statically_referenced(const cw_lint_read *r,
+				    const char *parent)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_edges; i++) {
+		const cw_lint_edge *e = &r->edges[i];
+		if (e->mig >= r->k || !cw_name_eq(e->parent, parent) ||
+		    cw_name_eq(e->child, parent))
+			continue;
+		if (strncmp(e->child, "__new_", 6) == 0 &&
+		    cw_name_eq(e->child + 6, parent))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/* L008: the pattern is there, but no loss was measured (or could be). */
+static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s)
+{
+	const cw_lint_verdict *v = &s->ev;
+	char why[800];
+
+	if (v->state == CW_EV_NONE)
+		snprintf(why, sizeof(why), "not measured: the folder fails "
+			 "to apply before this migration");
+	else if (v->state == CW_EV_FAILED)
+		snprintf(why, sizeof(why), "with one synthetic row per table "
+			 "the migration fails at line %d: %s",
+			 v->failure_line, v->failure ? v->failure : "");
+	else if (v->unfilled)
+		snprintf(why, sizeof(why), "no child row lost with one "
+			 "synthetic row per table, but %s could not be filled",
+			 v->unfilled);
+	else
+		snprintf(why, sizeof(why), "child rows survived with one "
+			 "synthetic row per table");
+	add(r, s, "L008", "%s %s, referenced by %s, with PRAGMA "
+	    "foreign_keys: the PRAGMA is a no-op inside the migrator's "
+	    "transaction, so the DROP fires ON DELETE actions (%s)",
+	    s->is_rebuild ? "rebuilding" : "dropping", s->table,
+	    v->children ? v->children : "earlier tables", why);
+}
+
+/* L008 or L009 for every DROP of a candidate migration. */
+static void report_drops(cw_lint_read *r)
+{
+	const cw_lint_mig *g = &r->migs[r->k];
+	size_t i;
+
+	for (i = 0; g->is_candidate && i < g->n; i++) {
+		const cw_lint_stmt *s = &g->stmts[i];
+		if (s->kind != CW_LK_DROP_TABLE || s->is_created_here)
+			continue;
+		if (s->ev.state == CW_EV_LOST)
+			report_loss(r, s);
+		else if (!g->has_pragma_fk)
+			continue;  /* a rebuild that lost nothing */
+		else if (s->ev.state == CW_EV_KEPT ||
+			 s->ev.state == CW_EV_FAILED ||
+			 (s->ev.state == CW_EV_NONE &&
+			  is_statically_referenced(r, s->table)))
+			report_pattern(r, s);
+	}
+}
+
+static void free_migs(cw_lint_mig *migs, size_t n)
+{
+	size_t k, i, j;
+
+	for (k = 0; migs && k < n; k++) {
+		for (i = 0; i < migs[k].n; i++) {
+			cw_lint_stmt *s = &migs[k].stmts[i];
+			for (j = 0; j < s->ev.n_losses; j++)
+				free(s->ev.losses[j].table);
+			free(s->ev.losses);
+			free(s->ev.children);
+			free(s->ev.failure);
+			free(s->ev.unfilled);
+			free(s->table);
+			free(s->to);
+		}
+		free(migs[k].stmts);
+	}
+	free(migs);
+}
+
+static int is_readable(const cw_migration *m)
+{
+	return m->load_rc == 0 && m->path != NULL && m->text.data != NULL &&
+	       m->entry != NULL && m->entry->tag != NULL;
+}
+
+int cw_lint_check(cw_diags *out, const cw_folder *f,
+		  const cw_check_options *o, cw_error *err)
+{
+	cw_lint_read r;
+	size_t i;
+	int rc = 0, any = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.out = out;
+	r.f = f;
+	r.mtable = o && o->table ? o->table : CW_MIGRATIONS_TABLE;
+	r.migs = calloc(f->n_migrations ? f->n_migrations : 1,
+			sizeof(*r.migs));
+	if (r.migs == NULL)
+		return cw_error_set(err, CW_ENOMEM, NULL, f->dir, 0,
+				    "out of memory linting %s", f->dir);
+	for (r.k = 0; rc == 0 && r.k < f->n_migrations; r.k++) {
+		if (!is_readable(&f->migrations[r.k]))
+			continue;
+		rc = cw_lint_read_migration(&r, err);
+		if (rc == 0)
+			finish_migration(&r);
+		any |= r.migs[r.k].is_candidate;
+	}
+	if (rc == 0 && any)
+		rc = cw_evidence_probe(r.migs, f, r.mtable, err);
+	for (r.k = 0; rc == 0 && r.k < f->n_migrations; r.k++)
+		report_drops(&r);
+	free_migs(r.migs, f->n_migrations);
+	for (i = 0; i < r.n_edges; i++) {
+		free(r.edges[i].child);
+		free(r.edges[i].parent);
+	}
+	free(r.edges);
+	cw_toks_free(&r.toks);
+	return rc;
+}

@@ -1,0 +1,186 @@
+/*
+** lint_int.h - what the L checks share between lint.c (reading statements)
+** and evidence.c / evidence_fill.c (the data-loss probe).  Not public.
+**
+** Design.  lint.c tokenizes every piece (sqlscan.h) and keeps, per
+** migration, the few statements the later rules need (cw_lint_stmt):
+** transaction control, PRAGMA foreign_keys, CREATE/DROP/RENAME TABLE,
+** DELETE, UPDATE, INSERT ... SELECT.  Rules about one statement (L001,
+** L002, L003, L005, L007) are reported as it is read; rules that depend on
+** the rest of the migration (L004, L006) once it is read whole.
+**
+** A migration is a candidate for the probe when it drops a table that
+** existed before it and either holds PRAGMA foreign_keys or renames
+** another table to the dropped name afterwards (a rebuild).  The probe
+** (evidence.c) applies the folder once, in order, on an in-memory database
+** configured like better-sqlite3 (foreign keys ON); before each candidate
+** it opens a transaction, fills one synthetic row into every table that
+** the drop can reach through foreign keys (and their parents), counts rows
+** and non-NULL foreign-key values, runs the migration, counts again, and
+** rolls back; then it applies the migration without the rows and goes on.
+** Its findings land in each DROP statement's verdict, from which lint.c
+** writes L008 or L009.
+*/
+#ifndef CW_LINT_INT_H
+#define CW_LINT_INT_H
+
+#include <stddef.h>
+#include "error.h"
+#include "diag.h"
+#include "folder.h"
+#include "sqlscan.h"
+
+typedef enum cw_lint_kind {
+	CW_LK_TXN = 1,       /* BEGIN COMMIT END ROLLBACK SAVEPOINT ... */
+	CW_LK_PRAGMA_FK,     /* PRAGMA foreign_keys ... */
+	CW_LK_CREATE_TABLE,
+	CW_LK_DROP_TABLE,
+	CW_LK_RENAME_TABLE,  /* ALTER TABLE table RENAME TO to */
+	CW_LK_DELETE,
+	CW_LK_UPDATE,
+	CW_LK_INSERT_SELECT  /* INSERT INTO table ... SELECT */
+} cw_lint_kind;
+
+/* What one child table lost in a migration, net of what was restored. */
+typedef struct cw_lint_loss {
+	char *table;
+	long long rows_before, rows_lost;  /* rows: ON DELETE CASCADE */
+	long long fks_before, fks_nulled;  /* keys: ON DELETE SET NULL */
+} cw_lint_loss;
+
+typedef enum cw_ev_state {
+	CW_EV_NONE = 0,      /* not probed: the folder fails before it */
+	CW_EV_UNREFERENCED,  /* no table existing before the migration
+			     ** references the dropped one */
+	CW_EV_KEPT,          /* referenced; every child row survived */
+	CW_EV_LOST,          /* referenced; child rows or keys were lost */
+	CW_EV_FAILED         /* referenced; with rows the migration fails */
+} cw_ev_state;
+
+typedef struct cw_lint_verdict {
+	cw_ev_state state;
+	char *children;      /* referencing tables, "a, b" */
+	cw_lint_loss *losses;
+	size_t n_losses;
+	char *failure;       /* FAILED: what SQLite said */
+	int failure_line;
+	char *unfilled;      /* tables the probe could not fill, or NULL */
+} cw_lint_verdict;
+
+typedef struct cw_lint_stmt {
+	cw_lint_kind kind;
+	size_t piece;        /* 0-based piece of the migration */
+	int line, column;
+	char *table;         /* target table, unquoted */
+	char *to;            /* RENAME_TABLE: the new name */
+	int ends_txn;        /* TXN: COMMIT, END or ROLLBACK (not TO) */
+	int has_where;       /* DELETE */
+	int is_rebuild;      /* DROP: a later rename gives its name back */
+	int is_created_here; /* DROP/DELETE: created earlier in the file */
+	cw_lint_verdict ev;  /* DROP only */
+} cw_lint_stmt;
+
+typedef struct cw_lint_mig {
+	cw_lint_stmt *stmts;
+	size_t n, cap;
+	int has_pragma_fk;
+	int ends_txn;        /* a statement ends the migrator's transaction */
+	int is_candidate;    /* the probe must look at it */
+} cw_lint_mig;
+
+/* A foreign key an earlier CREATE TABLE or ADD COLUMN declared: the
+** static fallback when the probe cannot reach a migration. */
+typedef struct cw_lint_edge {
+	char *child, *parent;
+	size_t mig;          /* migration that declared it */
+} cw_lint_edge;
+
+/* The reading pass (lint_stmt.c) over one folder. */
+typedef struct cw_lint_read {
+	cw_diags *out;
+	const cw_folder *f;
+	const char *mtable;  /* the migrations table's name */
+	cw_lint_mig *migs;   /* parallel to f->migrations */
+	size_t k;            /* migration being read */
+	cw_toks toks;        /* scratch, reused for every piece */
+	cw_lint_edge *edges;
+	size_t n_edges, cap_edges;
+	size_t cur_off;      /* line cursor: offset, its line, line start */
+	int cur_line;
+	size_t cur_bol;
+} cw_lint_read;
+
+/* Read every statement of migration r->k: report L001, L002, L003, L005
+** and L007 and record the statements later rules need in r->migs[r->k].
+** Returns 0 or CW_ENOMEM. */
+int cw_lint_read_migration(cw_lint_read *r, cw_error *err);
+
+/* Run the data-loss probe over f (migrations table `table`), filling the
+** verdicts of the candidates' DROP statements in migs (parallel to
+** f->migrations).  Stops quietly where the folder fails to apply.
+** Returns 0, CW_ENOMEM, or CW_ESQL when no database could be opened. */
+int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
+		      const char *table, cw_error *err);
+
+/* ---- evidence_fill.c: one synthetic row per table, and counting ---- */
+
+typedef struct cw_ev_fk {
+	size_t parent;       /* index in the graph, or (size_t)-1 */
+	char *parent_name;
+	char **from, **to;   /* to[i] NULL: the parent's primary key */
+	size_t n;
+} cw_ev_fk;
+
+typedef struct cw_ev_table {
+	char *name;
+	char *quoted;        /* "name" ready for SQL */
+	cw_ev_fk *fks;
+	size_t n_fks;
+	int is_relevant;
+	int is_filled;
+	int mark;            /* scratch for graph walks */
+} cw_ev_table;
+
+typedef struct cw_ev_graph {
+	cw_ev_table *tables; /* sorted by name, case-insensitively */
+	size_t n;
+	size_t *order;       /* relevant tables, parents first */
+	size_t n_order;
+} cw_ev_graph;
+
+typedef struct cw_ev_count {
+	int exists;
+	long long rows;
+	long long fks;       /* non-NULL foreign-key values, -1 unknown */
+} cw_ev_count;
+
+struct sqlite3;
+
+/* Load every ordinary table of main and its foreign keys (no virtual,
+** shadow or sqlite_ tables, not the migrations table). */
+int cw_ev_graph_load(cw_ev_graph *out, struct sqlite3 *db,
+		     const char *skip_table, cw_error *err);
+void cw_ev_graph_free(cw_ev_graph *g);
+
+/* Index of table `name` in g, or (size_t)-1. */
+size_t cw_ev_graph_find(const cw_ev_graph *g, const char *name);
+
+/* Mark the tables whose rows a drop of the marked roots can reach (their
+** children, transitively) and the parents those need; order them parents
+** first into g->order. */
+int cw_ev_graph_relevant(cw_ev_graph *g, const size_t *roots,
+			 size_t n_roots, cw_error *err);
+
+/* Insert one synthetic row into every table of g->order, in order;
+** is_filled says which succeeded. */
+int cw_ev_fill(struct sqlite3 *db, cw_ev_graph *g, cw_error *err);
+
+/* Count rows and non-NULL foreign-key values of every table in g->order
+** (by name, as it exists now) into out[0..n_order). */
+void cw_ev_count_all(struct sqlite3 *db, const cw_ev_graph *g,
+		     cw_ev_count *out);
+
+/* Name as a double-quoted SQL identifier (caller frees), or NULL. */
+char *cw_ev_quote(const char *name);
+
+#endif

@@ -1,0 +1,548 @@
+/*
+** lint_stmt.c - reading one migration statement by statement: the L rules
+** about a single statement (L001, L002, L003, L005, L007) and the facts the
+** migration-wide rules and the data-loss probe need (lint_int.h).
+*/
+#include "lint_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct stmt {
+	cw_lint_read *r;
+	const char *s;      /* the migration's text */
+	const cw_tok *t;    /* its tokens [a, b) */
+	size_t a, b;
+	size_t piece;
+} stmt;
+
+static int is(const stmt *x, size_t i, const char *kw)
+{
+	return i < x->b && cw_tok_is(x->s, &x->t[i], kw);
+}
+
+static int punct(const stmt *x, size_t i, char c)
+{
+	return i < x->b && cw_tok_punct(x->s, &x->t[i], c);
+}
+
+/* Index of the ')' matching the '(' at i, or x->b if unbalanced. */
+static size_t close_paren(const stmt *x, size_t i)
+{
+	int depth = 0;
+
+	for (; i < x->b; i++) {
+		if (punct(x, i, '('))
+			depth++;
+		else if (punct(x, i, ')') && --depth == 0)
+			return i;
+	}
+	return x->b;
+}
+
+/* [schema .] name at i: index of the name token, or x->b. */
+static size_t qname(const stmt *x, size_t i)
+{
+	if (i + 2 < x->b && punct(x, i + 1, '.') &&
+	    cw_tok_is_name(&x->t[i + 2]))
+		return i + 2;
+	return i < x->b && cw_tok_is_name(&x->t[i]) ? i : x->b;
+}
+
+/* Advance the migration's line cursor to offset off (statements come in
+** order, so reading a migration costs one pass over its text). */
+static void position(cw_lint_read *r, size_t off, int *line, int *col)
+{
+	const char *s = r->f->migrations[r->k].text.data;
+
+	for (; r->cur_off < off; r->cur_off++)
+		if (s[r->cur_off] == '\n') {
+			r->cur_line++;
+			r->cur_bol = r->cur_off + 1;
+		}
+	*line = r->cur_line;
+	*col = (int)(off - r->cur_bol) + 1;
+}
+
+static cw_lint_stmt *record(stmt *x, cw_lint_kind kind, size_t name_i)
+{
+	cw_lint_mig *g = &x->r->migs[x->r->k];
+	cw_lint_stmt *st;
+
+	if (g->n == g->cap) {
+		size_t cap = g->cap ? g->cap * 2 : 8;
+		cw_lint_stmt *bigger = realloc(g->stmts, cap * sizeof(*st));
+		if (bigger == NULL)
+			return NULL;
+		g->stmts = bigger;
+		g->cap = cap;
+	}
+	st = &g->stmts[g->n];
+	memset(st, 0, sizeof(*st));
+	st->kind = kind;
+	st->piece = x->piece;
+	position(x->r, x->t[x->a].off, &st->line, &st->column);
+	if (name_i < x->b) {
+		st->table = cw_tok_name(x->s, &x->t[name_i]);
+		if (st->table == NULL)
+			return NULL;
+	}
+	g->n++;
+	return st;
+}
+
+/* Report a finding at the statement's first token. */
+static void report(stmt *x, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void report(stmt *x, const char *code, const char *fmt, ...)
+{
+	const cw_migration *m = &x->r->f->migrations[x->r->k];
+	char msg[1024];
+	cw_diag *g;
+	va_list ap;
+	int line, col;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	position(x->r, x->t[x->a].off, &line, &col);
+	g = cw_diags_add(x->r->out, code, m->path, line, col, "%s", msg);
+	cw_diag_set_tag(g, m->entry->tag);
+}
+
+/* ---- L001: transaction control ---- */
+
+static const char *const txn_words[][2] = {
+	{"BEGIN", "fails with \"cannot start a transaction within a "
+		  "transaction\" and the whole batch is rolled back"},
+	{"COMMIT", "ends the migrator's transaction early: a later failure "
+		   "leaves the database half-migrated"},
+	{"END", "is COMMIT: it ends the migrator's transaction early, and a "
+		"later failure leaves the database half-migrated"},
+	{"ROLLBACK", "undoes work the migrator still believes is pending"},
+	{"SAVEPOINT", "nests inside the migrator's transaction; an unmatched "
+		      "RELEASE or ROLLBACK TO changes what the batch undoes"},
+	{"RELEASE", "nests inside the migrator's transaction; an unmatched "
+		    "RELEASE or ROLLBACK TO changes what the batch undoes"},
+	{"VACUUM", "fails with \"cannot VACUUM from within a transaction\""},
+};
+
+static int read_txn(stmt *x)
+{
+	size_t i, j;
+
+	for (i = 0; i < sizeof(txn_words) / sizeof(txn_words[0]); i++) {
+		cw_lint_stmt *st;
+		int ends;
+		if (!is(x, x->a, txn_words[i][0]))
+			continue;
+		report(x, "L001", "%s inside a migration %s",
+		       txn_words[i][0], txn_words[i][1]);
+		ends = i == 1 || i == 2 || i == 3;
+		for (j = x->a; i == 3 && j < x->b; j++)
+			if (is(x, j, "TO"))
+				ends = 0;  /* ROLLBACK TO keeps it open */
+		st = record(x, CW_LK_TXN, x->b);
+		if (st == NULL)
+			return -1;
+		st->ends_txn = ends;
+		x->r->migs[x->r->k].ends_txn |= ends;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- L002 / L003: ALTER TABLE ... ADD COLUMN ---- */
+
+/* Does the default expression toks[a, b) pass SQLite's constant test?
+** sqlite3AlterFinishAddColumn() (alter.c) accepts only what
+** sqlite3ValueFromExpr() can evaluate without a row: literals, unary
+** +/-, CAST of one, any parentheses around them.  Anything else (a
+** function, an operator, COLLATE, CURRENT_TIMESTAMP) is refused with
+** "Cannot add a column with non-constant default" once the table has
+** rows.  Checked against SQLite 3.40 and 3.53. */
+static int is_constant(const stmt *x, size_t a, size_t b)
+{
+	while (a < b && (punct(x, a, '+') || punct(x, a, '-')))
+		a++;
+	if (a >= b)
+		return 0;
+	if (punct(x, a, '(') && close_paren(x, a) == b - 1)
+		return is_constant(x, a + 1, b - 1);
+	if (b - a == 1) {
+		cw_tok_type ty = x->t[a].type;
+		return ty == CW_TOK_NUMBER || ty == CW_TOK_STRING ||
+		       ty == CW_TOK_BLOB || is(x, a, "NULL") ||
+		       is(x, a, "TRUE") || is(x, a, "FALSE");
+	}
+	if (is(x, a, "CAST") && punct(x, a + 1, '(') &&
+	    close_paren(x, a + 1) == b - 1) {
+		size_t i;
+		for (i = a + 2; i < b - 1; i++)
+			if (is(x, i, "AS"))
+				return is_constant(x, a + 2, i);
+	}
+	return 0;
+}
+
+/* 1 if toks[a, b) is NULL, possibly in parentheses: SQLite then treats
+** the column as having no default at all. */
+static int is_null(const stmt *x, size_t a, size_t b)
+{
+	while (b - a >= 2 && punct(x, a, '(') && close_paren(x, a) == b - 1) {
+		a++;
+		b--;
+	}
+	return b - a == 1 && is(x, a, "NULL");
+}
+
+typedef struct coldef {
+	int not_null, has_default, is_constant, is_generated;
+	size_t dflt_a, dflt_b;   /* the default's tokens */
+} coldef;
+
+static int is_ctime(const stmt *x, size_t i)
+{
+	return is(x, i, "CURRENT_TIME") || is(x, i, "CURRENT_DATE") ||
+	       is(x, i, "CURRENT_TIMESTAMP");
+}
+
+/* Read the DEFAULT value at token i into c; returns the token after it.
+** Outside parentheses SQLite's grammar allows only a literal, a signed
+** number, CURRENT_* or an identifier, which it turns into a string:
+** DEFAULT abc and DEFAULT "text" are the constant 'text' (parse.y), even
+** with double-quoted strings off. */
+static size_t read_default(const stmt *x, size_t i, coldef *c)
+{
+	size_t e = i + 1;
+
+	if (punct(x, i, '(')) {
+		e = close_paren(x, i) + 1;
+		if (e > x->b)
+			e = x->b;
+		c->has_default = !is_null(x, i, e);
+		c->is_constant = is_constant(x, i, e);
+	} else {
+		if (punct(x, i, '+') || punct(x, i, '-'))
+			e = i + 2 <= x->b ? i + 2 : x->b;
+		c->has_default = !is(x, i, "NULL");
+		c->is_constant = !is_ctime(x, e - 1);
+	}
+	c->dflt_a = i;
+	c->dflt_b = e;
+	return e;
+}
+
+static void read_coldef(const stmt *x, size_t i, coldef *c)
+{
+	memset(c, 0, sizeof(*c));
+	while (i < x->b) {
+		if (punct(x, i, '(')) {
+			i = close_paren(x, i) + 1;
+		} else if (is(x, i, "NOT") && is(x, i + 1, "NULL")) {
+			c->not_null = 1;
+			i += 2;
+		} else if (is(x, i, "DEFAULT") && i + 1 < x->b) {
+			i = read_default(x, i + 1, c);
+		} else if (is(x, i, "GENERATED") || is(x, i, "AS")) {
+			c->is_generated = 1;
+			i++;
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Up to n-1 bytes of the statement's text from token a to token b-1,
+** whitespace runs folded to one space, for quoting in a message. */
+static const char *snippet(const stmt *x, size_t a, size_t b, char *buf,
+			   size_t n)
+{
+	size_t i, o = 0, end;
+
+	if (a >= b) {
+		buf[0] = '\0';
+		return buf;
+	}
+	end = x->t[b - 1].off + x->t[b - 1].len;
+	for (i = x->t[a].off; i < end && o + 4 < n; i++) {
+		char c = x->s[i];
+		int sp = c == ' ' || (c >= '\t' && c <= '\r');
+		if (sp && o > 0 && buf[o - 1] == ' ')
+			continue;
+		buf[o++] = sp ? ' ' : c;
+	}
+	if (i < end)
+		buf[o++] = '.', buf[o++] = '.', buf[o++] = '.';
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Record the foreign keys (REFERENCES parent) in toks[from, b) as
+** declared by table child_i: the probe's static fallback. */
+static int read_refs(stmt *x, size_t from, size_t child_i)
+{
+	cw_lint_read *r = x->r;
+	size_t i;
+
+	for (i = from; i + 1 < x->b; i++) {
+		size_t p;
+		cw_lint_edge *e;
+		if (!is(x, i, "REFERENCES") || (p = qname(x, i + 1)) >= x->b)
+			continue;
+		if (r->n_edges == r->cap_edges) {
+			size_t cap = r->cap_edges ? r->cap_edges * 2 : 32;
+			e = realloc(r->edges, cap * sizeof(*e));
+			if (e == NULL)
+				return -1;
+			r->edges = e;
+			r->cap_edges = cap;
+		}
+		e = &r->edges[r->n_edges];
+		e->mig = r->k;
+		e->child = cw_tok_name(x->s, &x->t[child_i]);
+		e->parent = cw_tok_name(x->s, &x->t[p]);
+		if (e->child == NULL || e->parent == NULL) {
+			free(e->child);
+			free(e->parent);
+			return -1;
+		}
+		r->n_edges++;
+	}
+	return 0;
+}
+
+static int read_add_column(stmt *x, size_t tbl, size_t i)
+{
+	char *table, *col, sn[80];
+	coldef c;
+
+	if (is(x, i, "COLUMN"))
+		i++;
+	if (i >= x->b || !cw_tok_is_name(&x->t[i]))
+		return 0;
+	if (read_refs(x, i + 1, tbl) != 0)
+		return -1;
+	read_coldef(x, i + 1, &c);
+	if (c.is_generated || (!c.not_null && !c.has_default) ||
+	    (c.has_default && c.is_constant))
+		return 0;
+	table = cw_tok_name(x->s, &x->t[tbl]);
+	col = cw_tok_name(x->s, &x->t[i]);
+	if (table != NULL && col != NULL && !c.has_default)
+		report(x, "L002", "ALTER TABLE %s ADD COLUMN %s NOT NULL "
+		       "without a DEFAULT fails with \"Cannot add a NOT NULL "
+		       "column with default value NULL\" once %s has rows",
+		       table, col, table);
+	else if (table != NULL && col != NULL)
+		report(x, "L003", "ALTER TABLE %s ADD COLUMN %s DEFAULT %s "
+		       "fails with \"Cannot add a column with non-constant "
+		       "default\" once %s has rows", table, col,
+		       snippet(x, c.dflt_a, c.dflt_b, sn, sizeof(sn)), table);
+	free(table);
+	free(col);
+	return table == NULL || col == NULL ? -1 : 0;
+}
+
+/* ALTER TABLE name ADD | DROP [COLUMN] | RENAME TO ... */
+static int read_alter(stmt *x, size_t h)
+{
+	size_t tbl = qname(x, h + 2), i = tbl + 1;
+	cw_lint_stmt *st;
+
+	if (!is(x, h + 1, "TABLE") || tbl >= x->b)
+		return 0;
+	if (is(x, i, "ADD"))
+		return read_add_column(x, tbl, i + 1);
+	if (is(x, i, "DROP")) {
+		char *table = cw_tok_name(x->s, &x->t[tbl]), *col;
+		i += is(x, i + 1, "COLUMN") ? 2 : 1;
+		if (i >= x->b) {
+			free(table);
+			return 0;
+		}
+		col = cw_tok_name(x->s, &x->t[i]);
+		if (table && col)
+			report(x, "L005", "ALTER TABLE %s DROP COLUMN %s "
+			       "deletes the column and its data", table, col);
+		free(table);
+		free(col);
+		return table && col ? 0 : -1;
+	}
+	if (!is(x, i, "RENAME") || !is(x, i + 1, "TO") || i + 2 >= x->b)
+		return 0;
+	st = record(x, CW_LK_RENAME_TABLE, tbl);
+	if (st == NULL || (st->to = cw_tok_name(x->s, &x->t[i + 2])) == NULL)
+		return -1;
+	return 0;
+}
+
+static int read_create(stmt *x, size_t h)
+{
+	size_t i = h + 1, tbl;
+	cw_lint_stmt *st;
+
+	if (is(x, i, "TEMP") || is(x, i, "TEMPORARY"))
+		i++;
+	if (!is(x, i, "TABLE"))
+		return 0;
+	i++;
+	if (is(x, i, "IF") && is(x, i + 1, "NOT") && is(x, i + 2, "EXISTS"))
+		i += 3;
+	if ((tbl = qname(x, i)) >= x->b)
+		return 0;
+	st = record(x, CW_LK_CREATE_TABLE, tbl);
+	if (st == NULL)
+		return -1;
+	if (cw_name_eq(st->table, x->r->mtable))
+		report(x, "L007", "CREATE TABLE %s in a migration: the "
+		       "migrator creates and owns this table, so the "
+		       "statement fails (\"table already exists\") or, with "
+		       "IF NOT EXISTS, silently does nothing", st->table);
+	return read_refs(x, tbl + 1, tbl);
+}
+
+static int read_drop(stmt *x, size_t h)
+{
+	size_t i = h + 2, tbl;
+
+	if (!is(x, h + 1, "TABLE"))
+		return 0;
+	if (is(x, i, "IF") && is(x, i + 1, "EXISTS"))
+		i += 2;
+	if ((tbl = qname(x, i)) >= x->b)
+		return 0;
+	return record(x, CW_LK_DROP_TABLE, tbl) ? 0 : -1;
+}
+
+/* 1 if the word kw occurs outside parentheses in toks[i, b). */
+static int has_top_level(const stmt *x, size_t i, const char *kw)
+{
+	for (; i < x->b; i++) {
+		if (punct(x, i, '('))
+			i = close_paren(x, i);
+		else if (is(x, i, kw))
+			return 1;
+	}
+	return 0;
+}
+
+/* DELETE, UPDATE, INSERT and REPLACE, after any WITH clause. */
+static int read_dml(stmt *x, size_t h)
+{
+	size_t i = h + 1, tbl;
+	cw_lint_stmt *st;
+
+	if (is(x, h, "DELETE")) {
+		if ((tbl = qname(x, h + 2)) >= x->b || !is(x, h + 1, "FROM"))
+			return 0;
+		st = record(x, CW_LK_DELETE, tbl);
+		if (st != NULL)
+			st->has_where = has_top_level(x, tbl + 1, "WHERE");
+		return st ? 0 : -1;
+	}
+	if (is(x, i, "OR"))
+		i += 2;
+	if (is(x, h, "UPDATE")) {
+		if ((tbl = qname(x, i)) >= x->b)
+			return 0;
+		return record(x, CW_LK_UPDATE, tbl) ? 0 : -1;
+	}
+	if (!is(x, i, "INTO") || (tbl = qname(x, i + 1)) >= x->b ||
+	    !has_top_level(x, tbl + 1, "SELECT"))
+		return 0;
+	return record(x, CW_LK_INSERT_SELECT, tbl) ? 0 : -1;
+}
+
+/* Index of the statement after a leading WITH clause. */
+static size_t skip_with(const stmt *x, size_t i)
+{
+	i++;
+	if (is(x, i, "RECURSIVE"))
+		i++;
+	while (i < x->b) {
+		i++;                                  /* the CTE's name */
+		if (punct(x, i, '('))
+			i = close_paren(x, i) + 1;
+		if (!is(x, i, "AS"))
+			return x->b;
+		for (i++; is(x, i, "NOT") || is(x, i, "MATERIALIZED"); i++)
+			;
+		if (!punct(x, i, '('))
+			return x->b;
+		i = close_paren(x, i) + 1;
+		if (!punct(x, i, ','))
+			return i;
+		i++;
+	}
+	return x->b;
+}
+
+static int read_pragma(stmt *x, size_t h)
+{
+	size_t i = qname(x, h + 1);
+
+	if (i >= x->b || !cw_tok_is(x->s, &x->t[i], "foreign_keys"))
+		return 0;
+	x->r->migs[x->r->k].has_pragma_fk = 1;
+	return record(x, CW_LK_PRAGMA_FK, x->b) ? 0 : -1;
+}
+
+static int read_stmt(stmt *x)
+{
+	size_t h = x->a;
+	int rc = read_txn(x);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (is(x, h, "WITH"))
+		h = skip_with(x, h);
+	if (is(x, h, "PRAGMA"))
+		return read_pragma(x, h);
+	if (is(x, h, "ALTER"))
+		return read_alter(x, h);
+	if (is(x, h, "CREATE"))
+		return read_create(x, h);
+	if (is(x, h, "DROP"))
+		return read_drop(x, h);
+	if (is(x, h, "DELETE") || is(x, h, "UPDATE") || is(x, h, "INSERT") ||
+	    is(x, h, "REPLACE"))
+		return read_dml(x, h);
+	return 0;
+}
+
+int cw_lint_read_migration(cw_lint_read *r, cw_error *err)
+{
+	const cw_migration *m = &r->f->migrations[r->k];
+	size_t p;
+	stmt x;
+
+	r->cur_off = 0;
+	r->cur_line = 1;
+	r->cur_bol = 0;
+	x.r = r;
+	x.s = m->text.data;
+	for (p = 0; p < m->pieces.n; p++) {
+		const cw_piece *pc = &m->pieces.items[p];
+		size_t a = 0;
+		int rc = cw_sqlscan(&r->toks, m->text.data, pc->offset,
+				    pc->offset + pc->len, err);
+		if (rc != 0)
+			return rc;
+		x.t = r->toks.items;
+		x.piece = p;
+		while (a < r->toks.n) {
+			x.a = a;
+			x.b = cw_sqlscan_stmt_end(x.s, x.t, r->toks.n, a);
+			if (x.b > x.a && read_stmt(&x) != 0)
+				return cw_error_set(err, CW_ENOMEM, NULL,
+						    m->path, 0, "out of memory "
+						    "reading %s", m->path);
+			a = x.b + 1;
+		}
+	}
+	return 0;
+}
