@@ -113,6 +113,12 @@ int cmd_migrate(int argc, char **argv)
 	} else if (rc != 0 && diags.n > 0 && !json) {
 		for (i = 0; i < diags.n; i++)
 			msg_diag(stderr, &diags.items[i]);
+	} else if (rc != 0 && err.diag[0]) {
+		cw_diags one = CW_DIAGS_INIT;
+		msg_diag(stderr, cw_diags_add(&one, err.diag,
+			 err.path[0] ? err.path : db, err.line, 0, "%s",
+			 err.message));
+		cw_diags_free(&one);
 	} else if (rc != 0) {
 		msg_cw_error(&err);
 	}

@@ -51,7 +51,11 @@ void msg_cw_error(const cw_error *err)
 
 void msg_diag(FILE *f, const cw_diag *d)
 {
-	const char *file = d->file[0] ? d->file : "cw";
+	const char *file;
+
+	if (d == NULL)
+		return;
+	file = d->file[0] ? d->file : "cw";
 
 	if (d->line > 0 && d->column > 0)
 		fprintf(f, "%s:%d:%d: ", file, d->line, d->column);

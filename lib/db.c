@@ -39,7 +39,8 @@ static int probe(sqlite3 *db, const char *path, cw_error *err)
 		return 0;
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
 		return cw_error_set(err, CW_EBUSY, "R004", path, 0,
-				    "%s: database is locked: %s", path,
+				    "%s: locked by another process past the "
+				    "busy timeout (SQLite: %s)", path,
 				    sqlite3_errmsg(db));
 	return cw_error_set(err, CW_EINVAL, NULL, path, 0,
 			    "%s: cannot read database: %s", path,

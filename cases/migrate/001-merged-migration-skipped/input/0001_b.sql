@@ -1,0 +1,3 @@
+CREATE TABLE `u` (
+	`id` integer PRIMARY KEY NOT NULL
+);

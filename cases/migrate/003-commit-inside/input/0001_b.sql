@@ -1,0 +1,5 @@
+COMMIT;
+--> statement-breakpoint
+CREATE TABLE `u` (
+	`id` integer PRIMARY KEY NOT NULL
+);
