@@ -76,7 +76,9 @@ deps-node: $(if $(NODE),$(ORACLE)/node_modules/.cw-installed)
 
 $(ORACLE)/node_modules/.cw-installed: $(ORACLE)/package-lock.json
 	@echo "make deps: npm ci in $(ORACLE) (builds better-sqlite3, ~1 min)"
-	cd $(ORACLE) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(ORACLE) && { npm ci --no-audit --no-fund --loglevel=error || \
+	  { echo "make deps: npm ci failed once, retrying"; \
+	    npm ci --no-audit --no-fund --loglevel=error; }; }
 	@touch $@
 
 # ---- the main job ----

@@ -82,7 +82,7 @@ static const cw_code_info table[] = {
  "restore the migration at its locked position; drizzle applies in array order",
  "an entry removed from the middle of the journal"},
 {"H005", CW_SEV_ERROR, "lock file malformed",
- "regenerate with `cw lock`, or repair the reported line",
+ "repair the reported line, or delete the lock and run `cw lock` again (a malformed lock is never overwritten)",
  "a line without a hash"},
 {"H006", CW_SEV_ERROR, "two branches added the same migration",
  "keep one branch's migration, regenerate the other's after rebasing (drizzle-kit generate)",
