@@ -12,9 +12,9 @@ BUILD    ?= build
 CC       ?= cc
 PKGS     := sqlite3 libcjson check openssl
 WERROR   ?= -Werror
-CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(EXTRA_CFLAGS)
-LDFLAGS  += $(EXTRA_LDFLAGS)
+OPT      ?= -O2 -g
+override CFLAGS += $(OPT) -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(EXTRA_CFLAGS)
+override LDFLAGS += $(EXTRA_LDFLAGS)
 
 PKG_CFLAGS = $(shell pkg-config --cflags sqlite3 libcjson openssl 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs sqlite3 libcjson libcrypto 2>/dev/null) -lm
@@ -115,7 +115,7 @@ conformance: $(BUILD)/cw
 
 coverage: deps
 	@rm -rf build/cov reports/coverage
-	@$(MAKE) --no-print-directory BUILD=build/cov CFLAGS="-O0 -g" \
+	@$(MAKE) --no-print-directory BUILD=build/cov OPT="-O0 -g" \
 		EXTRA_CFLAGS="--coverage" EXTRA_LDFLAGS="--coverage" \
 		all unit cases conformance
 	@mkdir -p reports/coverage
@@ -128,7 +128,7 @@ coverage: deps
 	@echo "HTML report: reports/coverage/index.html"
 
 sanitize: deps
-	@$(MAKE) --no-print-directory BUILD=build/san CFLAGS="-O1 -g" \
+	@$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" \
 		all unit cases conformance

@@ -119,7 +119,7 @@ static const cw_code_info table[] = {
  "the PRAGMA is a no-op inside the migrator's transaction: dropping a referenced table fires ON DELETE actions; back up and restore child rows",
  "PRAGMA foreign_keys=OFF; ... DROP TABLE users; ..."},
 {"L009", CW_SEV_ERROR, "table rebuild loses child rows",
- "the PRAGMA is a no-op inside the transaction: copy child rows aside before DROP and restore them, or avoid ON DELETE CASCADE during the rebuild",
+ "dropping a referenced table fires its ON DELETE actions, PRAGMA foreign_keys or not (a no-op inside the migrator's transaction): copy child rows aside before the DROP and restore them after the RENAME",
  "rebuilding users deletes every posts row via ON DELETE CASCADE"},
 /* N: drizzle-kit snapshots (meta/NNNN_snapshot.json). */
 {"N001", CW_SEV_ERROR, "snapshot unreadable",

@@ -159,9 +159,10 @@ static int targets(const cw_lint_mig *g, cw_lint_kind kind,
 	return 0;
 }
 
-/* Rows (or keys) that vanished at the DROP's own piece and were not back
-** by the end of the migration, in tables the migration does not DELETE
-** from (UPDATE, for keys) itself: loss caused by the DROP alone. */
+/* Rows that vanished, or keys that turned NULL, at the DROP's own piece
+** and were not back by the end of the migration, in tables the migration
+** does not DELETE from (UPDATE, for keys) itself: loss caused by the DROP
+** alone. */
 static int judge(probe *x, const cw_ev_graph *g, drop_watch *w,
 		 const cw_ev_count *first, const cw_ev_count *last)
 {
@@ -179,10 +180,10 @@ static int judge(probe *x, const cw_ev_graph *g, drop_watch *w,
 			continue;
 		if (b->rows < a->rows && !targets(mig, CW_LK_DELETE, name))
 			rows = first[i].rows - last[i].rows;
-		if (b->fks >= 0 && a->fks >= 0 && b->fks < a->fks &&
-		    first[i].fks >= 0 && last[i].fks >= 0 &&
+		if (b->nulls >= 0 && a->nulls >= 0 && b->nulls > a->nulls &&
+		    first[i].nulls >= 0 && last[i].nulls >= 0 &&
 		    !targets(mig, CW_LK_UPDATE, name))
-			keys = first[i].fks - last[i].fks;
+			keys = last[i].nulls - first[i].nulls;
 		if (rows <= 0 && keys <= 0)
 			continue;
 		l = realloc(v->losses, (v->n_losses + 1) * sizeof(*l));
@@ -328,16 +329,35 @@ static int probe_candidate(probe *x)
 		goto done;
 	}
 	rc = cw_ev_graph_load(&g, x->db, x->mtable, x->err);
+	if (rc == CW_ESQL) {
+		/* Not measurable here: the verdicts stay CW_EV_NONE. */
+		cw_error_clear(x->err);
+		rc = 0;
+		goto rollback;
+	}
 	if (rc == 0)
 		rc = pick_roots(x, &g, w, roots, &n);
 	if (rc == 0 && n > 0)
 		rc = measure(x, &g, w, roots, n);
+rollback:
 	rollback(x);
 done:
 	cw_ev_graph_free(&g);
 	free(w);
 	free(roots);
 	return rc;
+}
+
+/* The migration fails without any data too: what the seeded pass saw
+** says nothing about data, so its verdicts are dropped (S005 reports the
+** failure itself). */
+static void forget(cw_lint_mig *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->stmts[i].ev.state == CW_EV_FAILED)
+			g->stmts[i].ev.state = CW_EV_NONE;
 }
 
 static int is_runnable(const cw_migration *m)
@@ -400,6 +420,7 @@ int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
 		if (migs[k].is_candidate)
 			rc = probe_candidate(&x);
 		if (rc == 0 && (rc = apply(&x)) == 1) {
+			forget(&migs[k]);
 			rc = 0;
 			break;
 		}

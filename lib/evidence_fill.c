@@ -19,8 +19,10 @@
 #define NONE ((size_t)-1)
 #define N_VARIANTS 7
 
-typedef enum affinity { AFF_INT, AFF_TEXT, AFF_BLOB, AFF_REAL, AFF_NUM }
-	affinity;
+typedef enum affinity {
+	AFF_INT, AFF_TEXT, AFF_BLOB, AFF_REAL, AFF_NUM,
+	AFF_NONE               /* no declared type: anything goes */
+} affinity;
 
 typedef struct column {
 	char *name;
@@ -51,7 +53,7 @@ static int contains(const char *type, const char *word)
 static affinity affinity_of(const char *type)
 {
 	if (type == NULL || type[0] == '\0')
-		return AFF_BLOB;
+		return AFF_NONE;
 	if (contains(type, "INT"))
 		return AFF_INT;
 	if (contains(type, "CHAR") || contains(type, "CLOB") ||
@@ -228,6 +230,10 @@ static void bind_column(sqlite3_stmt *st, int at, const column *c, int v)
 	case AFF_REAL:
 		sqlite3_bind_double(st, at, (double)n + (n > 1 ? 0.5 : 0));
 		break;
+	case AFF_BLOB:  /* a STRICT blob column takes nothing else */
+		sqlite3_bind_blob(st, at, &n, (int)sizeof(n),
+				  SQLITE_TRANSIENT);
+		break;
 	default:
 		if (v == 3 || v == 4 || v == 5)
 			snprintf(text, sizeof(text), "%s",
@@ -316,26 +322,28 @@ int cw_ev_fill(sqlite3 *db, cw_ev_graph *g, cw_error *err)
 	return 0;
 }
 
-/* Count t's rows and non-NULL foreign-key values.  After a rebuild a key
-** column may be gone: then only rows are counted (fks -1). */
+/* Count t's rows and its non-NULL and NULL foreign-key values (a key set
+** to NULL moves from one to the other; a deleted row leaves both).  After
+** a rebuild a key column may be gone: then only rows are counted. */
 static void count_one(sqlite3 *db, const cw_ev_table *t, cw_ev_count *out)
 {
 	sqlite3_str *sql = sqlite3_str_new(db);
 	sqlite3_stmt *st = NULL;
 	char *text;
-	size_t i, j;
+	size_t i, j, n = 0;
 
 	sqlite3_str_appendall(sql, "SELECT count(*), 0");
 	for (i = 0; i < t->n_fks; i++)
-		for (j = 0; j < t->fks[i].n; j++)
+		for (j = 0; j < t->fks[i].n; j++, n++)
 			sqlite3_str_appendf(sql, " + count(\"%w\")",
 					    t->fks[i].from[j]);
 	sqlite3_str_appendf(sql, " FROM %s", t->quoted);
 	text = sqlite3_str_finish(sql);
 	memset(out, 0, sizeof(*out));
-	out->fks = -1;
+	out->fks = out->nulls = -1;
 	if (text && sqlite3_prepare_v2(db, text, -1, &st, NULL) != SQLITE_OK) {
 		sqlite3_free(text);
+		n = 0;
 		text = sqlite3_mprintf("SELECT count(*), -1 FROM %s",
 				       t->quoted);
 		if (text == NULL ||
@@ -346,6 +354,8 @@ static void count_one(sqlite3 *db, const cw_ev_table *t, cw_ev_count *out)
 		out->exists = 1;
 		out->rows = sqlite3_column_int64(st, 0);
 		out->fks = sqlite3_column_int64(st, 1);
+		if (out->fks >= 0)
+			out->nulls = out->rows * (long long)n - out->fks;
 	}
 	sqlite3_finalize(st);
 	sqlite3_free(text);

@@ -117,17 +117,18 @@ static int load_fks(cw_ev_table *t, sqlite3_stmt *st)
 	return 0;
 }
 
-/* Ordinary tables of main: not views, virtual or shadow tables (FTS
-** internals are written through their virtual table only), not sqlite_
-** tables, not the migrator's own table. */
+/* Ordinary tables of main: not views or virtual tables, not sqlite_
+** tables, not the migrator's own table.  (Shadow tables of FTS and the
+** like are listed but never take part in a foreign key, so no walk from a
+** dropped table reaches them.) */
 static int load_tables(cw_ev_graph *g, sqlite3 *db, const char *skip)
 {
 	sqlite3_stmt *st = NULL;
 	size_t cap = 0;
-	int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_list "
-				    "WHERE schema = 'main' AND type = 'table'"
-				    " AND name NOT LIKE 'sqlite^_%' ESCAPE '^'",
-				    -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master "
+				    "WHERE type = 'table' AND name NOT LIKE "
+				    "'sqlite^_%' ESCAPE '^' AND sql NOT LIKE "
+				    "'CREATE VIRTUAL%'", -1, &st, NULL);
 
 	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
@@ -166,9 +167,9 @@ int cw_ev_graph_load(cw_ev_graph *out, sqlite3 *db, const char *skip_table,
 	memset(out, 0, sizeof(*out));
 	rc = load_tables(out, db, skip_table);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "SELECT id, \"table\", \"from\", "
-					"\"to\" FROM pragma_foreign_key_list(?)"
-					" ORDER BY id, seq", -1, &st, NULL);
+		rc = sqlite3_prepare_v2(db, "SELECT id, \"table\", \"from\","
+					" \"to\" FROM pragma_foreign_key_list"
+					"(?) ORDER BY id, seq", -1, &st, NULL);
 	for (i = 0; rc == SQLITE_OK && i < out->n; i++)
 		if (load_fks(&out->tables[i], st) != 0)
 			rc = SQLITE_NOMEM;

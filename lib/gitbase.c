@@ -117,25 +117,33 @@ static int drain(cw_bytes *out, char *errtext, size_t errtext_len,
 	return 0;
 }
 
+/* argv for execvp: git -C dir args... NULL (args cut to fit). */
+static void git_argv(char **argv, size_t cap, const char *dir,
+		     const char *const *args)
+{
+	size_t n = 0;
+
+	argv[n++] = "git";
+	argv[n++] = "-C";
+	argv[n++] = (char *)dir;
+	while (*args != NULL && n < cap - 1)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+}
+
 int cw_git_run(cw_bytes *out, int *out_status, char *errtext,
 	       size_t errtext_len, const char *dir, const char *const *args,
 	       cw_error *err)
 {
 	int o[2] = {-1, -1}, e[2] = {-1, -1}, x[2] = {-1, -1};
 	char *argv[32];
-	size_t n = 0;
 	int rc = 0, status = 0, exec_errno = 0;
 	pid_t pid;
 
 	out->data = NULL;
 	out->len = 0;
 	*out_status = -1;
-	argv[n++] = "git";
-	argv[n++] = "-C";
-	argv[n++] = (char *)dir;
-	while (*args != NULL && n < sizeof(argv) / sizeof(*argv) - 1)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
+	git_argv(argv, sizeof(argv) / sizeof(*argv), dir, args);
 	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC) || pipe2(x, O_CLOEXEC)) {
 		rc = cw_error_set(err, CW_EIO, NULL, dir, 0, "cannot run git:"
 				  " pipe: %s", strerror(errno));

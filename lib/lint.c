@@ -97,25 +97,51 @@ static void finish_migration(cw_lint_read *r)
 
 /* ---- L008 / L009 from the probe's verdicts ---- */
 
-/* "1 of 1 rows of posts, 2 of 2 rows of tags" (or keys) into buf. */
+/* "1 of 1 rows of posts, tags" when every table lost the same share,
+** else "1 of 2 rows of posts, 1 of 1 rows of tags" (or keys), into buf;
+** past eight tables the rest are counted, not named. */
 static void list_losses(const cw_lint_verdict *v, int keys, char *buf,
 			size_t n)
 {
-	size_t i, o = 0;
+	size_t i, o = 0, shown = 0, more = 0;
+	long long lost0 = -1, of0 = -1;
+	int same = 1;
 
+	for (i = 0; i < v->n_losses; i++) {
+		const cw_lint_loss *x = &v->losses[i];
+		long long lost = keys ? x->fks_nulled : x->rows_lost;
+		long long of = keys ? x->fks_before : x->rows_before;
+		if (lost <= 0)
+			continue;
+		if (lost0 >= 0 && (lost != lost0 || of != of0))
+			same = 0;
+		lost0 = lost;
+		of0 = of;
+	}
 	buf[0] = '\0';
 	for (i = 0; i < v->n_losses && o < n; i++) {
 		const cw_lint_loss *x = &v->losses[i];
 		long long lost = keys ? x->fks_nulled : x->rows_lost;
 		long long of = keys ? x->fks_before : x->rows_before;
+		const char *what = keys ? "foreign-key values" : "rows";
 		int w;
 		if (lost <= 0)
 			continue;
-		w = snprintf(buf + o, n - o, "%s%lld of %lld %s of %s",
-			     o ? ", " : "", lost, of,
-			     keys ? "foreign-key values" : "rows", x->table);
+		if (shown == 8) {
+			more++;
+			continue;
+		}
+		if (same && shown > 0)
+			w = snprintf(buf + o, n - o, ", %s", x->table);
+		else
+			w = snprintf(buf + o, n - o, "%s%lld of %lld %s of %s",
+				     shown ? ", " : "", lost, of, what,
+				     x->table);
 		o += w > 0 ? (size_t)w : 0;
+		shown++;
 	}
+	if (more > 0 && o < n)
+		snprintf(buf + o, n - o, " and %zu more tables", more);
 }
 
 static void report_loss(cw_lint_read *r, const cw_lint_stmt *s)
@@ -164,12 +190,13 @@ static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s)
 	char why[800];
 
 	if (v->state == CW_EV_NONE)
-		snprintf(why, sizeof(why), "not measured: the folder fails "
-			 "to apply before this migration");
+		snprintf(why, sizeof(why), "not measured: this migration or "
+			 "an earlier one fails even on an empty database");
 	else if (v->state == CW_EV_FAILED)
 		snprintf(why, sizeof(why), "with one synthetic row per table "
-			 "the migration fails at line %d: %s",
-			 v->failure_line, v->failure ? v->failure : "");
+			 "the migration fails at line %d (%s): it fails on a "
+			 "populated database", v->failure_line,
+			 v->failure ? v->failure : "");
 	else if (v->unfilled)
 		snprintf(why, sizeof(why), "no child row lost with one "
 			 "synthetic row per table, but %s could not be filled",

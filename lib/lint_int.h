@@ -1,25 +1,48 @@
 /*
-** lint_int.h - what the L checks share between lint.c (reading statements)
-** and evidence.c / evidence_fill.c (the data-loss probe).  Not public.
+** lint_int.h - what the L checks share between lint.c and lint_stmt.c
+** (reading statements) and evidence.c, evidence_graph.c and
+** evidence_fill.c (the data-loss probe).  Not public.
 **
-** Design.  lint.c tokenizes every piece (sqlscan.h) and keeps, per
-** migration, the few statements the later rules need (cw_lint_stmt):
+** Reading.  lint_stmt.c tokenizes every piece (sqlscan.h) and keeps, per
+** migration, the few statements later rules need (cw_lint_stmt):
 ** transaction control, PRAGMA foreign_keys, CREATE/DROP/RENAME TABLE,
 ** DELETE, UPDATE, INSERT ... SELECT.  Rules about one statement (L001,
 ** L002, L003, L005, L007) are reported as it is read; rules that depend on
-** the rest of the migration (L004, L006) once it is read whole.
+** the rest of the migration (L004, L006) once it is read whole:
+**  - DROP TABLE t followed, in the same migration, by a RENAME of any table
+**    to t is a rebuild (drizzle-kit's __new_t, or a hand-written t_new):
+**    no L004, the probe judges it;
+**  - DROP TABLE or DELETE of a table created earlier in the same
+**    migration (a backup copy) is scratch work: no L004, no L006;
+**  - DELETE without WHERE followed by INSERT INTO the same table ...
+**    SELECT is a backup being restored: no L006.
 **
-** A migration is a candidate for the probe when it drops a table that
-** existed before it and either holds PRAGMA foreign_keys or renames
-** another table to the dropped name afterwards (a rebuild).  The probe
-** (evidence.c) applies the folder once, in order, on an in-memory database
-** configured like better-sqlite3 (foreign keys ON); before each candidate
-** it opens a transaction, fills one synthetic row into every table that
-** the drop can reach through foreign keys (and their parents), counts rows
-** and non-NULL foreign-key values, runs the migration, counts again, and
-** rolls back; then it applies the migration without the rows and goes on.
-** Its findings land in each DROP statement's verdict, from which lint.c
-** writes L008 or L009.
+** The probe (evidence.c).  A migration is a candidate when it drops a
+** table that was not created in it and either holds PRAGMA foreign_keys
+** or is a rebuild.  The probe applies the folder once, in order, on an
+** in-memory database configured like better-sqlite3 (foreign keys ON),
+** each migration in its own transaction, so PRAGMA foreign_keys=OFF is the
+** same no-op it is under drizzle's BEGIN (spec/drizzle-semantics.md
+** section 2).  Before a candidate it opens a transaction and, if a dropped
+** table is referenced by a table that existed before the migration:
+**  1. fills one synthetic row into every table the drop can reach through
+**     foreign keys (children, transitively) and every parent those rows
+**     need, parents first (evidence_graph.c, evidence_fill.c);
+**  2. counts each table's rows and NULL foreign-key values, runs the
+**     migration's pieces as the migrator does (cw_rule_prepare, one step),
+**     counting again around each DROP and at the end;
+**  3. rolls back, then applies the migration without the rows.
+** A table lost rows (or gained NULL keys) to a DROP when they vanished at
+** that DROP and were not back by the end, and the migration has no DELETE
+** (UPDATE, for keys) of its own aimed at that table: L009.  Counts that
+** match again are a hand-made backup: L008.  Work per candidate is
+** bounded by the part of the schema its drops reach, and no prefix is
+** ever applied twice, so the probe stays linear in the folder.
+** The probe stops, and later candidates fall back to the foreign keys the
+** CREATE statements declared (L008 "not measured"), at an unreadable file,
+** a migration ending the transaction (L001) or one that fails (S005).
+** Not seen: rows a trigger removes from a table no foreign key reaches,
+** and deferred foreign keys a later migration of the same batch repairs.
 */
 #ifndef CW_LINT_INT_H
 #define CW_LINT_INT_H
@@ -122,7 +145,8 @@ int cw_lint_read_migration(cw_lint_read *r, cw_error *err);
 int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
 		      const char *table, cw_error *err);
 
-/* ---- evidence_fill.c: one synthetic row per table, and counting ---- */
+/* ---- evidence_graph.c: the foreign-key graph; evidence_fill.c: one
+** synthetic row per table, and counting ---- */
 
 typedef struct cw_ev_fk {
 	size_t parent;       /* index in the graph, or (size_t)-1 */
@@ -152,6 +176,7 @@ typedef struct cw_ev_count {
 	int exists;
 	long long rows;
 	long long fks;       /* non-NULL foreign-key values, -1 unknown */
+	long long nulls;     /* NULL foreign-key values, -1 unknown */
 } cw_ev_count;
 
 struct sqlite3;
@@ -175,7 +200,7 @@ int cw_ev_graph_relevant(cw_ev_graph *g, const size_t *roots,
 ** is_filled says which succeeded. */
 int cw_ev_fill(struct sqlite3 *db, cw_ev_graph *g, cw_error *err);
 
-/* Count rows and non-NULL foreign-key values of every table in g->order
+/* Count rows and NULL / non-NULL foreign-key values of every table in g->order
 ** (by name, as it exists now) into out[0..n_order). */
 void cw_ev_count_all(struct sqlite3 *db, const cw_ev_graph *g,
 		     cw_ev_count *out);

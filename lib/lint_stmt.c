@@ -115,44 +115,55 @@ static void report(stmt *x, const char *code, const char *fmt, ...)
 
 /* ---- L001: transaction control ---- */
 
-static const char *const txn_words[][2] = {
-	{"BEGIN", "fails with \"cannot start a transaction within a "
-		  "transaction\" and the whole batch is rolled back"},
-	{"COMMIT", "ends the migrator's transaction early: a later failure "
-		   "leaves the database half-migrated"},
-	{"END", "is COMMIT: it ends the migrator's transaction early, and a "
-		"later failure leaves the database half-migrated"},
-	{"ROLLBACK", "undoes work the migrator still believes is pending"},
-	{"SAVEPOINT", "nests inside the migrator's transaction; an unmatched "
-		      "RELEASE or ROLLBACK TO changes what the batch undoes"},
-	{"RELEASE", "nests inside the migrator's transaction; an unmatched "
-		    "RELEASE or ROLLBACK TO changes what the batch undoes"},
-	{"VACUUM", "fails with \"cannot VACUUM from within a transaction\""},
+/* Each keyword, whether it ends the migrator's transaction, and what it
+** does there (spec/drizzle-semantics.md section 2). */
+static const struct txn_word {
+	const char *word;
+	int ends;
+	const char *why;
+} txn_words[] = {
+	{"BEGIN", 0, "fails with \"cannot start a transaction within a "
+		     "transaction\" and the whole batch is rolled back"},
+	{"COMMIT", 1, "ends the migrator's transaction early: a later "
+		      "failure leaves the database half-migrated"},
+	{"END", 1, "is COMMIT: it ends the migrator's transaction early, and "
+		   "a later failure leaves the database half-migrated"},
+	{"ROLLBACK", 1, "undoes work the migrator still believes is pending"},
+	{"SAVEPOINT", 0, "nests inside the migrator's transaction; an "
+			 "unmatched RELEASE or ROLLBACK TO changes what the "
+			 "batch undoes"},
+	{"RELEASE", 0, "nests inside the migrator's transaction; an "
+		       "unmatched RELEASE or ROLLBACK TO changes what the "
+		       "batch undoes"},
+	{"VACUUM", 0, "fails with \"cannot VACUUM from within a "
+		      "transaction\""},
 };
 
+/* L001; returns 1 if the statement was transaction control, -1 when out
+** of memory. */
 static int read_txn(stmt *x)
 {
-	size_t i, j;
+	const struct txn_word *w = NULL;
+	cw_lint_stmt *st;
+	size_t i;
+	int ends;
 
-	for (i = 0; i < sizeof(txn_words) / sizeof(txn_words[0]); i++) {
-		cw_lint_stmt *st;
-		int ends;
-		if (!is(x, x->a, txn_words[i][0]))
-			continue;
-		report(x, "L001", "%s inside a migration %s",
-		       txn_words[i][0], txn_words[i][1]);
-		ends = i == 1 || i == 2 || i == 3;
-		for (j = x->a; i == 3 && j < x->b; j++)
-			if (is(x, j, "TO"))
-				ends = 0;  /* ROLLBACK TO keeps it open */
-		st = record(x, CW_LK_TXN, x->b);
-		if (st == NULL)
-			return -1;
-		st->ends_txn = ends;
-		x->r->migs[x->r->k].ends_txn |= ends;
-		return 1;
-	}
-	return 0;
+	for (i = 0; i < sizeof(txn_words) / sizeof(txn_words[0]); i++)
+		if (is(x, x->a, txn_words[i].word))
+			w = &txn_words[i];
+	if (w == NULL)
+		return 0;
+	report(x, "L001", "%s inside a migration %s", w->word, w->why);
+	ends = w->ends;
+	for (i = x->a; ends && i < x->b; i++)
+		if (is(x, i, "TO"))
+			ends = 0;  /* ROLLBACK TO keeps the transaction */
+	st = record(x, CW_LK_TXN, x->b);
+	if (st == NULL)
+		return -1;
+	st->ends_txn = ends;
+	x->r->migs[x->r->k].ends_txn |= ends;
+	return 1;
 }
 
 /* ---- L002 / L003: ALTER TABLE ... ADD COLUMN ---- */
@@ -539,8 +550,8 @@ int cw_lint_read_migration(cw_lint_read *r, cw_error *err)
 			x.b = cw_sqlscan_stmt_end(x.s, x.t, r->toks.n, a);
 			if (x.b > x.a && read_stmt(&x) != 0)
 				return cw_error_set(err, CW_ENOMEM, NULL,
-						    m->path, 0, "out of memory "
-						    "reading %s", m->path);
+						    m->path, 0, "out of memory"
+						    " reading %s", m->path);
 			a = x.b + 1;
 		}
 	}

@@ -114,9 +114,11 @@ static void report_piece(cw_diags *out, const cw_migration *m, size_t p,
 	cw_diag *g = NULL;
 
 	if (res->verdict == CW_PIECE_MULTIPLE) {
-		int second = line_of(c, pc->offset + res->second_offset);
-		int first_end = end_of_first(c, m, pc, res->second_offset);
-		g = cw_diags_add(out, "S001", m->path, second, 0,
+		int second, col, first_end;
+		cw_text_line_col(m->text.data, pc->offset +
+				 res->second_offset, &second, &col);
+		first_end = end_of_first(c, m, pc, res->second_offset);
+		g = cw_diags_add(out, "S001", m->path, second, col,
 				 "piece %zu of %s holds a second statement "
 				 "starting here (better-sqlite3: %s)", p + 1,
 				 m->entry->tag, CW_MSG_MULTIPLE);

@@ -1,0 +1,3 @@
+BEGIN;--> statement-breakpoint
+UPDATE `t` SET `note` = 'BEGIN; COMMIT;';--> statement-breakpoint
+COMMIT;

@@ -1,0 +1,15 @@
+CREATE TABLE `__backup_posts` AS SELECT * FROM `posts`;--> statement-breakpoint
+PRAGMA foreign_keys=OFF;--> statement-breakpoint
+CREATE TABLE `__new_users` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`email` text DEFAULT '' NOT NULL
+);
+--> statement-breakpoint
+INSERT INTO `__new_users`("id", "name") SELECT "id", "name" FROM `users`;--> statement-breakpoint
+DROP TABLE `users`;--> statement-breakpoint
+ALTER TABLE `__new_users` RENAME TO `users`;--> statement-breakpoint
+PRAGMA foreign_keys=ON;--> statement-breakpoint
+DELETE FROM `posts`;--> statement-breakpoint
+INSERT INTO `posts` SELECT * FROM `__backup_posts`;--> statement-breakpoint
+DROP TABLE `__backup_posts`;

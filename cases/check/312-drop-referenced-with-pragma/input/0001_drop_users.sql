@@ -1,0 +1,3 @@
+PRAGMA foreign_keys=OFF;--> statement-breakpoint
+DROP TABLE `users`;--> statement-breakpoint
+PRAGMA foreign_keys=ON;

@@ -1,0 +1,3 @@
+SAVEPOINT tidy;--> statement-breakpoint
+UPDATE `t` SET `note` = NULL;--> statement-breakpoint
+RELEASE tidy;
