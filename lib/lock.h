@@ -1,7 +1,7 @@
 /*
 ** lock.h - the immutability lock file (meta/cw.lock) and `--base GIT_REV`.
 **
-** (Contract; implementation in lock.c.)
+** The comparison lives in lock.c, the file format in lockfile.c.
 */
 #ifndef CW_LOCK_H
 #define CW_LOCK_H
