@@ -3,6 +3,7 @@
 */
 #include "db.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <sys/stat.h>
 
@@ -108,7 +109,7 @@ int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err)
 	rc = cw_db_open_memory(&dst, err);
 	if (rc != 0)
 		return rc;
-	if (stat(path, &st) != 0) {
+	if (stat(path, &st) != 0 && errno == ENOENT) {
 		*out = dst;
 		return 0;
 	}

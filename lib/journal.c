@@ -92,6 +92,10 @@ static int scan_entry(pos_scan *p, cw_journal_entry *e)
 			e->when_line = line_at(p, p->i);
 		else if (is_tag)
 			e->tag_line = line_at(p, p->i);
+		else if (key_is(p, a, b, "version"))
+			e->version_line = line_at(p, p->i);
+		else if (key_is(p, a, b, "breakpoints"))
+			e->breakpoints_line = line_at(p, p->i);
 		a = p->i;
 		if (skip_value(p, 3) != 0)
 			return -1;
@@ -204,6 +208,20 @@ int cw_tag_is_safe(const char *tag, size_t len)
 	return 1;
 }
 
+/* The value of key in obj; the last one if the key repeats, because
+** JSON.parse keeps the last and drizzle reads what JSON.parse returns. */
+static const cJSON *last_item(const cJSON *obj, const char *key)
+{
+	const cJSON *it, *found = NULL;
+
+	if (!cJSON_IsObject(obj))
+		return NULL;
+	for (it = obj->child; it != NULL; it = it->next)
+		if (it->string && strcmp(it->string, key) == 0)
+			found = it;
+	return found;
+}
+
 static const char *json_type_name(const cJSON *v)
 {
 	if (v == NULL) return "missing";
@@ -236,26 +254,27 @@ static int read_entry(cw_journal *j, cw_journal_entry *e, const cJSON *obj,
 			     e->pos, json_type_name(obj));
 		return 0;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(obj, "idx");
+	v = last_item(obj, "idx");
 	e->has_idx = cJSON_IsNumber(v);
 	if (e->has_idx)
 		e->idx = v->valuedouble;
 	else
 		bad_field(diags, j, e, "idx", "an integer", v, e->idx_line);
-	v = cJSON_GetObjectItemCaseSensitive(obj, "version");
+	v = last_item(obj, "version");
 	e->has_version = cJSON_IsString(v);
 	if (e->has_version && (e->version = strdup(v->valuestring)) == NULL)
 		return -1;
 	if (!e->has_version)
-		bad_field(diags, j, e, "version", "a string", v, 0);
-	v = cJSON_GetObjectItemCaseSensitive(obj, "when");
+		bad_field(diags, j, e, "version", "a string", v,
+			  e->version_line);
+	v = last_item(obj, "when");
 	e->has_when = cJSON_IsNumber(v);
 	if (e->has_when)
 		e->when = v->valuedouble;
 	else
 		bad_field(diags, j, e, "when", "a number (ms since epoch)", v,
 			  e->when_line);
-	v = cJSON_GetObjectItemCaseSensitive(obj, "tag");
+	v = last_item(obj, "tag");
 	e->has_tag = cJSON_IsString(v);
 	if (e->has_tag) {
 		/* cJSON strings stop at an escaped NUL; compare lengths to
@@ -273,12 +292,13 @@ static int read_entry(cw_journal *j, cw_journal_entry *e, const cJSON *obj,
 	} else {
 		bad_field(diags, j, e, "tag", "a string", v, e->tag_line);
 	}
-	v = cJSON_GetObjectItemCaseSensitive(obj, "breakpoints");
+	v = last_item(obj, "breakpoints");
 	e->has_breakpoints = cJSON_IsBool(v);
 	if (e->has_breakpoints)
 		e->breakpoints = cJSON_IsTrue(v);
 	else
-		bad_field(diags, j, e, "breakpoints", "a boolean", v, 0);
+		bad_field(diags, j, e, "breakpoints", "a boolean", v,
+			  e->breakpoints_line);
 	return 0;
 }
 
@@ -332,7 +352,7 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 				  line);
 		goto done;
 	}
-	entries = cJSON_GetObjectItemCaseSensitive(root, "entries");
+	entries = last_item(root, "entries");
 	if (!cJSON_IsArray(entries)) {
 		cw_diags_add(diags, "J014", path, 1, 0,
 			     "journal has no \"entries\" array (entries is %s)",
@@ -342,11 +362,11 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 				  path);
 		goto done;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(root, "version");
+	v = last_item(root, "version");
 	if (cJSON_IsString(v) && (out->version = strdup(v->valuestring)) ==
 				 NULL)
 		goto nomem;
-	v = cJSON_GetObjectItemCaseSensitive(root, "dialect");
+	v = last_item(root, "dialect");
 	if (cJSON_IsString(v) && (out->dialect = strdup(v->valuestring)) ==
 				 NULL)
 		goto nomem;

@@ -6,7 +6,8 @@
 ** defaulted.  Problems with the journal's shape become diagnostics (J002,
 ** J003, J011, J014) in the caller's list, each with the journal line of the
 ** offending value; the loader itself fails only when the journal cannot be
-** read at all.  What drizzle ignores (idx, version, dialect) is still read so
+** read at all.  A key given twice takes its last value, as JSON.parse
+** does (cJSON alone would keep the first).  What drizzle ignores (idx, version, dialect) is still read so
 ** that `cw check` can judge it.
 */
 #ifndef CW_JOURNAL_H
@@ -21,7 +22,7 @@ typedef struct cw_journal_entry {
 	int line;            /* journal line of the entry's '{' */
 	int has_idx, idx_line;
 	double idx;
-	int has_version;
+	int has_version, version_line;
 	char *version;
 	int has_when, when_line;
 	double when;         /* drizzle's folderMillis, a JS number */
@@ -29,7 +30,7 @@ typedef struct cw_journal_entry {
 	char *tag;           /* NULL unless a JSON string */
 	int is_tag_safe;     /* tag usable as a file name (cw_tag_is_safe) */
 	int tag_has_nul;     /* the JSON text escapes a NUL inside the tag */
-	int has_breakpoints;
+	int has_breakpoints, breakpoints_line;
 	int breakpoints;
 } cw_journal_entry;
 

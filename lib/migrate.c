@@ -15,20 +15,26 @@
 
 static int is_js_space(const unsigned char *s, size_t *skip)
 {
-	/* ASCII whitespace, NBSP, BOM, LS/PS: the ones that occur. */
-	if (strchr(" \t\n\v\f\r", s[0]) && s[0]) {
+	/* ECMAScript WhiteSpace and LineTerminator: ASCII, NBSP, the BOM,
+	** OGHAM SPACE MARK, U+2000..U+200A, LS, PS, U+202F, U+205F and
+	** IDEOGRAPHIC SPACE. */
+	if (s[0] && strchr(" \t\n\v\f\r", s[0])) {
 		*skip = 1;
 		return 1;
 	}
-	if (s[0] == 0xC2 && s[1] == 0xA0) {
-		*skip = 2;
+	*skip = s[0] == 0xC2 && s[1] == 0xA0 ? 2 : 3;
+	if (*skip == 2)
 		return 1;
-	}
 	if ((s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ||
-	    (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9))) {
-		*skip = 3;
+	    (s[0] == 0xE1 && s[1] == 0x9A && s[2] == 0x80) ||
+	    (s[0] == 0xE3 && s[1] == 0x80 && s[2] == 0x80))
 		return 1;
-	}
+	if (s[0] == 0xE2 && s[1] == 0x80 &&
+	    ((s[2] >= 0x80 && s[2] <= 0x8A) || s[2] == 0xA8 ||
+	     s[2] == 0xA9 || s[2] == 0xAF))
+		return 1;
+	if (s[0] == 0xE2 && s[1] == 0x81 && s[2] == 0x9F)
+		return 1;
 	return 0;
 }
 
@@ -47,18 +53,17 @@ static double js_string_to_number(const char *text)
 		s += skip;
 	end = s + strlen((const char *)s);
 	while (end > s) {
-		const unsigned char *p = end - 1;
 		/* Walk back over one trailing space character. */
-		if (strchr(" \t\n\v\f\r", *p) && *p) {
-			end = p;
-		} else if (end - s >= 2 && p[-1] == 0xC2 && p[0] == 0xA0) {
+		if (is_js_space(end - 1, &skip) && skip == 1)
+			end -= 1;
+		else if (end - s >= 2 && is_js_space(end - 2, &skip) &&
+			 skip == 2)
 			end -= 2;
-		} else if (end - s >= 3 && is_js_space(end - 3, &skip) &&
-			   skip == 3) {
+		else if (end - s >= 3 && is_js_space(end - 3, &skip) &&
+			 skip == 3)
 			end -= 3;
-		} else {
+		else
 			break;
-		}
 	}
 	n = (size_t)(end - s);
 	if (n == 0)
@@ -296,8 +301,25 @@ nomem:
 	return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "out of memory");
 }
 
+/* Does hash h belong to some entry of the folder (any variant)? */
+static int hash_in_folder(const cw_folder *f, const char *h)
+{
+	size_t k;
+
+	for (k = 0; k < f->n_migrations; k++) {
+		const cw_hashes *x = &f->migrations[k].hashes;
+		if (!strcmp(h, x->drizzle) || !strcmp(h, x->raw) ||
+		    !strcmp(h, x->lf))
+			return 1;
+	}
+	return 0;
+}
+
 /* Was a journal entry at or below the high-water mark applied before?
-** By any of its hashes, or by a row recorded with its exact `when`. */
+** By any of its hashes; or by a row recorded with its exact `when` whose
+** hash is no entry's at all (the file was edited after it was applied).
+** A row of another entry with the same `when` does not count: that is
+** precisely the migration drizzle skips silently (R001). */
 static int was_applied(const run *x, const cw_migration *m)
 {
 	size_t i;
@@ -306,10 +328,13 @@ static int was_applied(const run *x, const cw_migration *m)
 		const char *h = x->applied_hashes[i];
 		if (strcmp(h, m->hashes.drizzle) == 0 ||
 		    strcmp(h, m->hashes.raw) == 0 ||
-		    strcmp(h, m->hashes.lf) == 0 ||
-		    x->applied_when[i] == m->entry->when)
+		    strcmp(h, m->hashes.lf) == 0)
 			return 1;
 	}
+	for (i = 0; i < x->n_applied_rows; i++)
+		if (x->applied_when[i] == m->entry->when &&
+		    !hash_in_folder(x->f, x->applied_hashes[i]))
+			return 1;
 	return 0;
 }
 
@@ -343,6 +368,13 @@ static int run_pieces(run *x, size_t k, cw_error *err)
 		sqlite3_step(st);
 		rc = sqlite3_reset(st);
 		sqlite3_finalize(st);
+		if ((rc & 0xff) == SQLITE_BUSY) {
+			cw_error_set(err, CW_EBUSY, "R004", m->path,
+				     pc->line, "database is locked by another "
+				     "process (%s) while running %s",
+				     sqlite3_errmsg(x->db), m->entry->tag);
+			return -1;
+		}
 		if (rc != SQLITE_OK) {
 			fail_stmt(x, k, p + 1, pc->line, sql, pc->len,
 				  sqlite3_errmsg(x->db));
@@ -352,7 +384,7 @@ static int run_pieces(run *x, size_t k, cw_error *err)
 	return 0;
 }
 
-static int record(run *x, size_t k)
+static int record(run *x, size_t k, cw_error *err)
 {
 	const cw_migration *m = &x->f->migrations[k];
 	char *sql = fmt_sql("INSERT INTO %s (\"hash\", \"created_at\") "
@@ -372,6 +404,13 @@ static int record(run *x, size_t k)
 		rc = sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
+	if ((rc & 0xff) == SQLITE_BUSY) {
+		cw_error_set(err, CW_EBUSY, "R004", NULL, 0, "database is "
+			     "locked by another process (%s) while recording "
+			     "%s", sqlite3_errmsg(x->db), m->entry->tag);
+		free(sql);
+		return -1;
+	}
 	if (rc != SQLITE_OK)
 		fail_stmt(x, k, 0, 0, sql, strlen(sql),
 			  sqlite3_errmsg(x->db));
@@ -417,7 +456,7 @@ static int apply_all(run *x, cw_error *err)
 		}
 		rc = run_pieces(x, k, err);
 		if (rc == 0)
-			rc = record(x, k);
+			rc = record(x, k, err);
 		if (rc != 0)
 			return rc;
 		e->status = x->o->dry_run ? CW_MIG_WOULD_APPLY :
@@ -505,12 +544,15 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 		  const cw_migrate_options *opts, cw_error *err)
 {
 	cw_migrate_options defaults = CW_MIGRATE_OPTIONS_INIT;
+	cw_error local = {0};
 	run x;
 	size_t k;
 	int rc;
 
 	if (opts == NULL)
 		opts = &defaults;
+	if (err == NULL)
+		err = &local;
 	memset(out, 0, sizeof(*out));
 	memset(&x, 0, sizeof(x));
 	x.db = db;

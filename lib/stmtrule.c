@@ -45,7 +45,7 @@ int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
 {
 	/* better-sqlite3 hands SQLite a NUL-terminated copy and a length
 	** that includes the NUL, so a NUL byte inside the piece ends it. */
-	char *copy = malloc(len + 1);
+	char *copy;
 	sqlite3_stmt *stmt = NULL;
 	const char *tail = NULL;
 	size_t bad;
@@ -54,13 +54,13 @@ int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
 	*out_stmt = NULL;
 	memset(res, 0, sizeof(*res));
 	if (len >= 0x7ffffffe) {
-		free(copy);
 		res->verdict = CW_PIECE_SQL_ERROR;
 		res->sqlite_rc = SQLITE_TOOBIG;
 		snprintf(res->message, sizeof(res->message),
 			 "statement too long (%zu bytes)", len);
 		return 0;
 	}
+	copy = malloc(len + 1);
 	if (copy == NULL)
 		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
 				    "out of memory preparing a statement");

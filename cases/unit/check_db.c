@@ -4,6 +4,9 @@
 ** busy timeout), refusing non-database files without touching them, and
 ** in-memory copies that never create or modify the file.
 */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* nftw */
+#endif
 #include "unit.h"
 #include "../../lib/db.h"
 

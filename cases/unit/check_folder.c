@@ -1,6 +1,7 @@
 /*
 ** check_folder.c - lib/folder.c: a migration folder as drizzle reads it.
-** The drizzle-kit 0.31 example (hashes as the real drizzle stored them),
+** The drizzle-kit 0.31 example and the bundled codewalkers history
+** (hashes as the real drizzle stored them),
 ** CRLF / BOM / invalid UTF-8 files, a missing file (J009), an unsafe tag
 ** refused before anything is opened (J011), unreadable files (S006),
 ** entries drizzle could not run, and array order.
@@ -8,6 +9,9 @@
 ** fopen() and stat() are wrapped here to record every path libcw touches,
 ** so that "refused before any open" is observed, not assumed.
 */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* nftw, RTLD_NEXT */
+#endif
 #include "unit.h"
 #include "../../lib/folder.h"
 
@@ -16,15 +20,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* Path under the shared folder (SHARED env set by the Makefile): the
-** drizzle-kit example there is byte-exact as generated. */
-static const char *shared_path(char *buf, size_t n, const char *rel)
-{
-	const char *root = getenv("SHARED");
-	snprintf(buf, n, "%s/%s", root ? root : "../shared", rel);
-	return buf;
-}
 
 /* ---- every path passed to fopen() or stat() ---- */
 
@@ -133,10 +128,14 @@ START_TEST(test_drizzle_kit_example)
 		"0003_seed",
 	};
 	static const char *const hashes[] = {
-		"53374c23d8968d895b6215c277b285dd96674a022d52ef26cb8ace848ca05d91",
-		"a71411c57d5196eb7756c70a3c08454ca41ee67b7d9763ea773af227772daf67",
-		"2c326cd701802ae439508df381a6757300d546c4f316dde0805f547c1c1a38a6",
-		"8f7ec5920f8a49cb35e175ac6380fdc65c8111dd0e91df6ab8332a9330fe065a",
+		"53374c23d8968d895b6215c277b285dd"
+		"96674a022d52ef26cb8ace848ca05d91",
+		"a71411c57d5196eb7756c70a3c08454c"
+		"a41ee67b7d9763ea773af227772daf67",
+		"2c326cd701802ae439508df381a67573"
+		"00d546c4f316dde0805f547c1c1a38a6",
+		"8f7ec5920f8a49cb35e175ac6380fdc6"
+		"5c8111dd0e91df6ab8332a9330fe065a",
 	};
 	static const size_t n_pieces[] = {3, 9, 10, 2};
 	static const size_t sizes[] = {469, 731, 1266, 219};
@@ -146,7 +145,7 @@ START_TEST(test_drizzle_kit_example)
 	cw_error err = {0};
 	size_t k;
 
-	shared_path(dir, sizeof(dir), "examples/drizzle-kit-0.31");
+	unit_fixture(dir, sizeof(dir), "examples/drizzle-kit-0.31");
 	ck_assert_int_eq(cw_folder_load(&f, dir, NULL, &d, &err), 0);
 	ck_assert_int_eq(err.code, 0);
 	ck_assert_uint_eq(d.n, 0);
@@ -181,6 +180,41 @@ START_TEST(test_drizzle_kit_example)
 	cw_folder_free(&f);
 	ck_assert_ptr_null(f.migrations);
 	cw_folder_free(NULL);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* The bundled codewalkers history (36 migrations, drizzle-kit 0.31.11):
+** first and last hashes as the real drizzle-orm 0.45.4 stored them. */
+START_TEST(test_bundled_fixture)
+{
+	char dir[1024];
+	cw_folder f;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	size_t k;
+
+	unit_fixture(dir, sizeof(dir), "codewalkers/apps/server/drizzle");
+	ck_assert_msg(cw_folder_load(&f, dir, NULL, &d, &err) == 0, "%s",
+		      err.message);
+	ck_assert_uint_eq(d.n, 0);
+	ck_assert_uint_eq(f.n_migrations, 36);
+	ck_assert_str_eq(f.migrations[0].entry->tag, "0000_initial_schema");
+	ck_assert_str_eq(f.migrations[0].hashes.drizzle,
+			 "8e418f1a25bb67ef4e60ecf40e7548b6"
+			 "960af7f0653358023bb9c23c161cc4d5");
+	ck_assert_str_eq(f.migrations[35].entry->tag, "0035_tasks_summary");
+	ck_assert_str_eq(f.migrations[35].hashes.drizzle,
+			 "dc36b4e4f7b96a9b5b67cc7d6dc6ed83"
+			 "b6a8bbeeca91496b7a709d292fd8cfd9");
+	for (k = 0; k < f.n_migrations; k++) {
+		const cw_migration *m = &f.migrations[k];
+		ck_assert_int_eq(m->load_rc, 0);
+		ck_assert_uint_eq(m->n_replaced, 0);
+		ck_assert_str_eq(m->hashes.drizzle, m->hashes.raw);
+		ck_assert_uint_ge(m->pieces.n, 1);
+	}
+	cw_folder_free(&f);
 	cw_diags_free(&d);
 }
 END_TEST
@@ -517,6 +551,7 @@ static Suite *folder_suite(void)
 	TCase *tc = tcase_create("fixtures");
 
 	tcase_add_test(tc, test_drizzle_kit_example);
+	tcase_add_test(tc, test_bundled_fixture);
 	tcase_add_test(tc, test_encodings);
 	tcase_add_test(tc, test_missing_file_required);
 	tcase_add_test(tc, test_missing_file_lenient);

@@ -272,6 +272,23 @@ START_TEST(test_ok_statement_runs)
 }
 END_TEST
 
+/* A piece too long for SQLite is refused before it is copied or read
+** (the pointer below has one byte behind it). */
+START_TEST(test_too_long)
+{
+	sqlite3_stmt *st = (sqlite3_stmt *)1;
+	cw_prepared res;
+	cw_error err = {0};
+
+	ck_assert_int_eq(cw_rule_prepare(&st, &res, db, "x", 0x7ffffffe,
+					 CW_RULE_CURRENT, &err), 0);
+	ck_assert_ptr_null(st);
+	ck_assert_int_eq(res.verdict, CW_PIECE_SQL_ERROR);
+	ck_assert_int_eq(res.sqlite_rc, SQLITE_TOOBIG);
+	ck_assert_str_eq(res.message, "statement too long (2147483646 bytes)");
+}
+END_TEST
+
 static Suite *stmtrule_suite(void)
 {
 	Suite *s = suite_create("stmtrule");
@@ -288,6 +305,7 @@ static Suite *stmtrule_suite(void)
 	tcase_add_test(tc, test_nul_in_piece);
 	tcase_add_test(tc, test_piece_is_bounded);
 	tcase_add_test(tc, test_ok_statement_runs);
+	tcase_add_test(tc, test_too_long);
 	suite_add_tcase(s, tc);
 	return s;
 }

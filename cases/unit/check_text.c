@@ -289,6 +289,34 @@ START_TEST(test_read_directory)
 }
 END_TEST
 
+/* Other stat() failures (a symlink loop, a name too long) are I/O
+** errors, with the OS's reason. */
+START_TEST(test_read_stat_errors)
+{
+	char a[256], b[256], longp[400];
+	cw_bytes out = {0};
+	cw_error err = {0};
+
+	make_tmp();
+	snprintf(a, sizeof(a), "%s/a", tmpdir);
+	snprintf(b, sizeof(b), "%s/b", tmpdir);
+	ck_assert_int_eq(symlink(b, a), 0);
+	ck_assert_int_eq(symlink(a, b), 0);
+	ck_assert_int_eq(cw_text_read_file(&out, a, &err), CW_EIO);
+	ck_assert_ptr_nonnull(strstr(err.message, "symbolic links"));
+	unlink(a);
+	unlink(b);
+	/* One component longer than NAME_MAX. */
+	memset(longp, 'x', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = '\0';
+	memcpy(longp, "/tmp/", 5);
+	cw_error_clear(&err);
+	ck_assert_int_eq(cw_text_read_file(&out, longp, &err), CW_EIO);
+	ck_assert_ptr_nonnull(strstr(err.message, "too long"));
+	ck_assert_ptr_null(out.data);
+}
+END_TEST
+
 static void rm_tmp(void)
 {
 	if (tmpdir[0] != '\0' && strstr(tmpdir, "XXXXXX") == NULL)
@@ -315,6 +343,7 @@ static Suite *text_suite(void)
 	tcase_add_test(tc, test_read_empty_and_large);
 	tcase_add_test(tc, test_read_missing);
 	tcase_add_test(tc, test_read_directory);
+	tcase_add_test(tc, test_read_stat_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }
