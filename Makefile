@@ -46,7 +46,7 @@ $(BUILD)/libcw.a: $(LIB_OBJ)
 $(BUILD)/cw: $(HAR_OBJ) $(BUILD)/libcw.a
 	$(CC) $(CFLAGS) -o $@ $(HAR_OBJ) $(BUILD)/libcw.a $(PKG_LIBS) $(LDFLAGS)
 
-$(BUILD)/unit/%: cases/unit/%.c cases/unit/unit.h $(BUILD)/libcw.a
+$(BUILD)/unit/%: cases/unit/%.c $(wildcard cases/unit/*.h) $(BUILD)/libcw.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libcw.a \
 		$(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)

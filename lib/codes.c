@@ -121,6 +121,9 @@ static const cw_code_info table[] = {
 {"L009", CW_SEV_ERROR, "table rebuild loses child rows",
  "dropping a referenced table fires its ON DELETE actions, PRAGMA foreign_keys or not (a no-op inside the migrator's transaction): copy child rows aside before the DROP and restore them after the RENAME",
  "rebuilding users deletes every posts row via ON DELETE CASCADE"},
+{"L010", CW_SEV_ERROR, "fails on a populated database",
+ "it passes on an empty database only: copy the child rows aside and delete them before the DROP, restore them after the RENAME (PRAGMA foreign_keys is a no-op inside the migrator's transaction)",
+ "rebuilding users while posts references it ON DELETE NO ACTION"},
 /* N: drizzle-kit snapshots (meta/NNNN_snapshot.json). */
 {"N001", CW_SEV_ERROR, "snapshot unreadable",
  "regenerate the snapshot or fix its JSON",

@@ -1,7 +1,8 @@
 /*
-** evidence.c - the data-loss probe behind L008/L009: apply the folder on an
-** in-memory database configured like better-sqlite3, and around each
-** candidate migration measure what one synthetic row per table becomes.
+** evidence.c - the data-loss probe behind L008/L009/L010: apply the folder
+** on an in-memory database configured like better-sqlite3, and around each
+** candidate migration measure what one synthetic row per table becomes,
+** or whether the rows make it fail.
 ** Design in lint_int.h.
 */
 #include "db.h"
@@ -25,8 +26,10 @@ typedef struct probe {
 /* Per root DROP statement of a candidate: counts around its piece. */
 typedef struct drop_watch {
 	cw_lint_stmt *s;
+	size_t root;         /* the dropped table in the graph */
 	cw_ev_count *pre, *post;
 	int seen;
+	int defers;          /* deferred keys began to dangle at the DROP */
 } drop_watch;
 
 /* Prepare piece p of the current migration under better-sqlite3's rule
@@ -141,6 +144,7 @@ static int pick_roots(probe *x, cw_ev_graph *g, drop_watch *w,
 		s->ev.state = CW_EV_KEPT;
 		memset(&w[*n], 0, sizeof(w[*n]));
 		w[*n].s = s;
+		w[*n].root = idx;
 		roots[(*n)++] = idx;
 	}
 	return 0;
@@ -238,6 +242,77 @@ static void fail_all(probe *x, drop_watch *w, size_t n, size_t p,
 	}
 }
 
+/* 1 if deferred foreign-key violations are pending, so a COMMIT now
+** would fail with "FOREIGN KEY constraint failed". */
+static int defers(sqlite3 *db)
+{
+	int cur = 0, hi = 0;
+
+	sqlite3_db_status(db, SQLITE_DBSTATUS_DEFERRED_FKS, &cur, &hi, 0);
+	return cur > 0;
+}
+
+/* The DROP of w failed over the rows (msg), or, at_commit, left deferred
+** keys dangling to the end: L010, naming the tables in the way. */
+static int block(const cw_ev_graph *g, drop_watch *w, const char *msg,
+		 int at_commit)
+{
+	cw_lint_verdict *v = &w->s->ev;
+
+	v->state = CW_EV_FAILED;
+	v->is_blocked = 1;
+	v->at_commit = at_commit;
+	v->failure_line = w->s->line;
+	free(v->failure);
+	free(v->blockers);
+	v->failure = strdup(msg);
+	v->blockers = cw_ev_graph_blockers(g, w->root);
+	return v->failure && v->blockers ? 0 : -1;
+}
+
+/* After the seeded run: which DROP, if any, blocks the COMMIT. */
+static int blame_commit(probe *x, const cw_ev_graph *g, drop_watch *w,
+			size_t n)
+{
+	size_t i;
+
+	for (i = 0; defers(x->db) && i < n; i++)
+		if (w[i].defers)
+			return block(g, &w[i], "FOREIGN KEY constraint failed",
+				     1);
+	return 0;
+}
+
+/* Run the piece p of the seeded run, counting around the DROPs watched
+** in it.  0 ran, 1 failed (the watches know why), -1 out of memory. */
+static int seeded_piece(probe *x, cw_ev_graph *g, drop_watch *w, size_t n,
+			size_t p)
+{
+	char msg[512];
+	size_t i;
+	int rc, was = defers(x->db);
+
+	for (i = 0; i < n; i++)
+		if (w[i].s->piece == p)
+			cw_ev_count_all(x->db, g, w[i].pre);
+	rc = run_piece(x, p, msg, sizeof(msg));
+	if (rc == 1)
+		fail_all(x, w, n, p, msg);
+	for (i = 0; rc >= 0 && i < n; i++) {
+		if (w[i].s->piece != p)
+			continue;
+		if (rc == 1) {
+			if (block(g, &w[i], msg, 0) != 0)
+				return -1;
+			continue;
+		}
+		cw_ev_count_all(x->db, g, w[i].post);
+		w[i].seen = 1;
+		w[i].defers = !was && defers(x->db);
+	}
+	return rc;
+}
+
 /* Run the migration over the synthetic rows, counting before and after
 ** every watched DROP and at both ends. */
 static int seeded_run(probe *x, cw_ev_graph *g, drop_watch *w, size_t n)
@@ -246,29 +321,19 @@ static int seeded_run(probe *x, cw_ev_graph *g, drop_watch *w, size_t n)
 	size_t p, i, no = g->n_order;
 	cw_ev_count *first = calloc(2 * no + 1, sizeof(*first));
 	cw_ev_count *last = first ? first + no : NULL;
-	char msg[512];
 	int rc = 0;
 
 	if (first == NULL)
 		return -1;
 	cw_ev_count_all(x->db, g, first);
-	for (p = 0; rc == 0 && p < m->pieces.n; p++) {
-		for (i = 0; i < n; i++)
-			if (w[i].s->piece == p)
-				cw_ev_count_all(x->db, g, w[i].pre);
-		rc = run_piece(x, p, msg, sizeof(msg));
-		if (rc == 1)
-			fail_all(x, w, n, p, msg);
-		for (i = 0; rc == 0 && i < n; i++)
-			if (w[i].s->piece == p) {
-				cw_ev_count_all(x->db, g, w[i].post);
-				w[i].seen = 1;
-			}
-	}
+	for (p = 0; rc == 0 && p < m->pieces.n; p++)
+		rc = seeded_piece(x, g, w, n, p);
 	if (rc == 0) {
 		cw_ev_count_all(x->db, g, last);
 		for (i = 0; rc == 0 && i < n; i++)
 			rc = judge(x, g, &w[i], first, last);
+		if (rc == 0)
+			rc = blame_commit(x, g, w, n);
 	}
 	free(first);
 	return rc < 0 ? -1 : 0;
@@ -356,8 +421,10 @@ static void forget(cw_lint_mig *g)
 	size_t i;
 
 	for (i = 0; i < g->n; i++)
-		if (g->stmts[i].ev.state == CW_EV_FAILED)
+		if (g->stmts[i].ev.state == CW_EV_FAILED) {
 			g->stmts[i].ev.state = CW_EV_NONE;
+			g->stmts[i].ev.is_blocked = 0;
+		}
 }
 
 static int is_runnable(const cw_migration *m)

@@ -70,6 +70,19 @@ static char *dup_col(sqlite3_stmt *st, int i)
 	return s ? strdup((const char *)s) : NULL;
 }
 
+/* What deleting a parent row does to fk's child rows: NO ACTION and
+** RESTRICT stop the DELETE (or, deferred, the COMMIT) with "FOREIGN KEY
+** constraint failed" while a child row still points at it; CASCADE
+** deletes the child rows in turn. */
+static void set_action(cw_ev_fk *fk, const char *on_delete)
+{
+	if (on_delete == NULL)
+		return;
+	fk->is_blocking = cw_name_eq(on_delete, "NO ACTION") ||
+			  cw_name_eq(on_delete, "RESTRICT");
+	fk->is_cascade = cw_name_eq(on_delete, "CASCADE");
+}
+
 /* Append column pair (from, to) to the foreign key `id` of t. */
 static int add_fk_col(cw_ev_table *t, int id, int *last_id,
 		      sqlite3_stmt *st)
@@ -88,6 +101,7 @@ static int add_fk_col(cw_ev_table *t, int id, int *last_id,
 		fk->parent_name = dup_col(st, 1);
 		if (fk->parent_name == NULL)
 			return -1;
+		set_action(fk, (const char *)sqlite3_column_text(st, 4));
 		*last_id = id;
 	}
 	fk = &t->fks[t->n_fks - 1];
@@ -168,8 +182,9 @@ int cw_ev_graph_load(cw_ev_graph *out, sqlite3 *db, const char *skip_table,
 	rc = load_tables(out, db, skip_table);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, "SELECT id, \"table\", \"from\","
-					" \"to\" FROM pragma_foreign_key_list"
-					"(?) ORDER BY id, seq", -1, &st, NULL);
+					" \"to\", on_delete FROM "
+					"pragma_foreign_key_list(?) ORDER BY "
+					"id, seq", -1, &st, NULL);
 	for (i = 0; rc == SQLITE_OK && i < out->n; i++)
 		if (load_fks(&out->tables[i], st) != 0)
 			rc = SQLITE_NOMEM;
@@ -318,4 +333,52 @@ nomem:
 	free(queue);
 	return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
 			    "out of memory walking foreign keys");
+}
+
+/* 1 if table t has a NO ACTION or RESTRICT key into a table marked in
+** hit. */
+static int blocks_any(const cw_ev_table *t, const char *hit)
+{
+	size_t j;
+
+	for (j = 0; j < t->n_fks; j++)
+		if (t->fks[j].parent != NONE && hit[t->fks[j].parent] &&
+		    t->fks[j].is_blocking)
+			return 1;
+	return 0;
+}
+
+/* The tables whose rows stop a DELETE of every row of `root`: those with
+** a NO ACTION or RESTRICT key into root or into a table the delete
+** reaches through ON DELETE CASCADE.  Only asked once a DROP has failed,
+** so a plain fixed-point walk is cheap enough. */
+char *cw_ev_graph_blockers(const cw_ev_graph *g, size_t root)
+{
+	char *hit = calloc(g->n + 1, 1), *s = NULL;
+	size_t i, j, cap = 1, o = 0;
+	int grew = 1;
+
+	if (hit == NULL)
+		return NULL;
+	hit[root] = 1;
+	while (grew)
+		for (grew = 0, i = 0; i < g->n; i++)
+			for (j = 0; !hit[i] && j < g->tables[i].n_fks; j++) {
+				const cw_ev_fk *fk = &g->tables[i].fks[j];
+				if (fk->is_cascade && fk->parent != NONE &&
+				    hit[fk->parent])
+					hit[i] = grew = 1;
+			}
+	for (i = 0; i < g->n; i++)
+		cap += strlen(g->tables[i].name) + 2;
+	s = malloc(cap);
+	for (i = 0; s != NULL && i < g->n; i++)
+		if (i != root && blocks_any(&g->tables[i], hit))
+			o += (size_t)snprintf(s + o, cap - o, "%s%s",
+					      o ? ", " : "",
+					      g->tables[i].name);
+	if (s != NULL)
+		s[o] = '\0';
+	free(hit);
+	return s;
 }

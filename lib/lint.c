@@ -1,9 +1,9 @@
 /*
 ** lint.c - the L checks: statements that pass review and then fail, or lose
 ** data, in production.  This file runs the passes and writes the
-** migration-wide findings (L004, L006, L008, L009); statements are read in
-** lint_stmt.c and the data-loss probe lives in evidence.c.  The design is
-** described in lint_int.h.
+** migration-wide findings (L004, L006, L008, L009, L010 for a DROP);
+** statements are read in lint_stmt.c and the data-loss probe lives in
+** evidence.c.  The design is described in lint_int.h.
 */
 #include "lint.h"
 #include "lint_int.h"
@@ -15,11 +15,12 @@
 #include <string.h>
 
 /* Report a finding about statement s of migration r->k. */
-static void add(cw_lint_read *r, const cw_lint_stmt *s, const char *code,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static cw_diag *add(cw_lint_read *r, const cw_lint_stmt *s,
+		    const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
-static void add(cw_lint_read *r, const cw_lint_stmt *s, const char *code,
-		const char *fmt, ...)
+static cw_diag *add(cw_lint_read *r, const cw_lint_stmt *s,
+		    const char *code, const char *fmt, ...)
 {
 	const cw_migration *m = &r->f->migrations[r->k];
 	char msg[2048];
@@ -32,6 +33,33 @@ static void add(cw_lint_read *r, const cw_lint_stmt *s, const char *code,
 	g = cw_diags_add(r->out, code, m->path, s->line, s->column, "%s",
 			 msg);
 	cw_diag_set_tag(g, m->entry->tag);
+	return g;
+}
+
+/* Kept here, not in lint_stmt.c, which only reads statements: the edge
+** list is the static fallback lint.c consults. */
+int cw_lint_add_edge(cw_lint_read *r, char *child, char *parent)
+{
+	cw_lint_edge *e;
+
+	if (r->n_edges == r->cap_edges && child && parent) {
+		size_t cap = r->cap_edges ? r->cap_edges * 2 : 32;
+		e = realloc(r->edges, cap * sizeof(*e));
+		if (e != NULL) {
+			r->edges = e;
+			r->cap_edges = cap;
+		}
+	}
+	if (child == NULL || parent == NULL || r->n_edges == r->cap_edges) {
+		free(child);
+		free(parent);
+		return -1;
+	}
+	e = &r->edges[r->n_edges++];
+	e->mig = r->k;
+	e->child = child;
+	e->parent = parent;
+	return 0;
 }
 
 /* Set the rebuild / created-here marks of statement i of migration g. */
@@ -65,10 +93,32 @@ static int is_refilled(const cw_lint_mig *g, size_t i)
 	return 0;
 }
 
+/* Tables an earlier migration declared as referencing `parent`: the
+** static fallback when the probe never reached this migration.  The
+** rebuild's own __new_<parent> does not count. */
+static int is_statically_referenced(const cw_lint_read *r,
+				    const char *parent)
+{
+	size_t i;
+
+	for (i = 0; i < r->n_edges; i++) {
+		const cw_lint_edge *e = &r->edges[i];
+		if (e->mig >= r->k || !cw_name_eq(e->parent, parent) ||
+		    cw_name_eq(e->child, parent))
+			continue;
+		if (strncmp(e->child, "__new_", 6) == 0 &&
+		    cw_name_eq(e->child + 6, parent))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 /* L004 and L006 need the whole migration: a DROP TABLE that a later
 ** RENAME undoes is a rebuild (judged by L008/L009 instead), and a table
 ** created earlier in the same file (a backup copy) holds no old data.
-** Also decides whether the probe must look at the migration. */
+** Also decides whether the probe must look at the migration: a plain
+** DROP of a referenced table may fail over its children (L010). */
 static void finish_migration(cw_lint_read *r)
 {
 	cw_lint_mig *g = &r->migs[r->k];
@@ -91,7 +141,9 @@ static void finish_migration(cw_lint_read *r)
 			add(r, s, "L004", "DROP TABLE %s deletes the table "
 			    "and every row in it", s->table);
 		if (g->has_pragma_fk || s->is_rebuild)
-			g->is_candidate = 1;
+			g->is_candidate = g->has_fk_pattern = 1;
+		else if (is_statically_referenced(r, s->table))
+			g->is_candidate = 1;  /* may fail: L010 */
 	}
 }
 
@@ -162,27 +214,6 @@ static void report_loss(cw_lint_read *r, const cw_lint_stmt *s)
 	    "", keys[0] ? nul : "");
 }
 
-/* Tables an earlier migration declared as referencing `parent`: the
-** static fallback when the probe never reached this migration.  The
-** rebuild's own __new_<parent> does not count. */
-static int is_statically_referenced(const cw_lint_read *r,
-				    const char *parent)
-{
-	size_t i;
-
-	for (i = 0; i < r->n_edges; i++) {
-		const cw_lint_edge *e = &r->edges[i];
-		if (e->mig >= r->k || !cw_name_eq(e->parent, parent) ||
-		    cw_name_eq(e->child, parent))
-			continue;
-		if (strncmp(e->child, "__new_", 6) == 0 &&
-		    cw_name_eq(e->child + 6, parent))
-			continue;
-		return 1;
-	}
-	return 0;
-}
-
 /* L008: the pattern is there, but no loss was measured (or could be). */
 static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s)
 {
@@ -211,22 +242,74 @@ static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s)
 	    v->children ? v->children : "earlier tables", why);
 }
 
-/* L008 or L009 for every DROP of a candidate migration. */
+/* L010: with rows in its children the DROP, or the COMMIT after it,
+** fails (spec/drizzle-semantics.md section 2: the PRAGMA cannot help). */
+static void report_block(cw_lint_read *r, const cw_lint_stmt *s)
+{
+	const cw_lint_verdict *v = &s->ev;
+	const cw_migration *m = &r->f->migrations[r->k];
+	char why[900];
+	cw_diag *g;
+	int fk = v->failure && strstr(v->failure, "FOREIGN KEY") != NULL;
+
+	if (fk && v->blockers && v->blockers[0] && v->at_commit)
+		snprintf(why, sizeof(why), "rows in %s still point at the "
+			 "dropped %s rows through a deferred foreign key, so ",
+			 v->blockers, s->table);
+	else if (fk && v->blockers && v->blockers[0])
+		snprintf(why, sizeof(why), "rows in %s block the delete of "
+			 "every %s row (ON DELETE NO ACTION or RESTRICT), so ",
+			 v->blockers, s->table);
+	else
+		snprintf(why, sizeof(why), "with rows in %s, ", v->children ?
+			 v->children : "its child tables");
+	g = add(r, s, "L010", "%s %s in %s fails on a populated database: "
+		"%s%s fails with \"%s\" and the whole batch is rolled back "
+		"(measured with one synthetic row per table%s)",
+		s->is_rebuild ? "rebuilding" : "dropping", s->table,
+		m->entry->tag, why, v->at_commit ? "the DROP goes through "
+		"but the COMMIT" : "the DROP", v->failure ? v->failure : "",
+		r->migs[r->k].has_pragma_fk ? "; PRAGMA foreign_keys is a "
+		"no-op inside the migrator's transaction" : "");
+	if (!s->is_rebuild)
+		cw_diag_set_hint(g, "delete the child rows, or drop or "
+				 "rebuild the child tables without the "
+				 "foreign key, before the DROP");
+}
+
+static int has_block(const cw_lint_mig *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->stmts[i].ev.is_blocked)
+			return 1;
+	return 0;
+}
+
+/* L010, L009 or L008 for every DROP of a candidate migration.  A DROP
+** that fails with rows is L010 whatever was measured: production stops
+** there.  The DROPs after it never ran, so no L008 repeats the failure. */
 static void report_drops(cw_lint_read *r)
 {
 	const cw_lint_mig *g = &r->migs[r->k];
+	int blocked = g->is_candidate && has_block(g);
 	size_t i;
 
 	for (i = 0; g->is_candidate && i < g->n; i++) {
 		const cw_lint_stmt *s = &g->stmts[i];
 		if (s->kind != CW_LK_DROP_TABLE || s->is_created_here)
 			continue;
-		if (s->ev.state == CW_EV_LOST)
+		if (s->ev.is_blocked)
+			report_block(r, s);
+		else if (!g->has_fk_pattern)
+			continue;  /* a plain DROP: L004 said it */
+		else if (s->ev.state == CW_EV_LOST)
 			report_loss(r, s);
 		else if (!g->has_pragma_fk)
 			continue;  /* a rebuild that lost nothing */
 		else if (s->ev.state == CW_EV_KEPT ||
-			 s->ev.state == CW_EV_FAILED ||
+			 (s->ev.state == CW_EV_FAILED && !blocked) ||
 			 (s->ev.state == CW_EV_NONE &&
 			  is_statically_referenced(r, s->table)))
 			report_pattern(r, s);
@@ -245,6 +328,7 @@ static void free_migs(cw_lint_mig *migs, size_t n)
 			free(s->ev.losses);
 			free(s->ev.children);
 			free(s->ev.failure);
+			free(s->ev.blockers);
 			free(s->ev.unfilled);
 			free(s->table);
 			free(s->to);

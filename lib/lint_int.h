@@ -7,8 +7,9 @@
 ** migration, the few statements later rules need (cw_lint_stmt):
 ** transaction control, PRAGMA foreign_keys, CREATE/DROP/RENAME TABLE,
 ** DELETE, UPDATE, INSERT ... SELECT.  Rules about one statement (L001,
-** L002, L003, L005, L007) are reported as it is read; rules that depend on
-** the rest of the migration (L004, L006) once it is read whole:
+** L002, L003, L005, L007, and L010 for ADD COLUMN) are reported as it is
+** read; rules that depend on the rest of the migration (L004, L006) once
+** it is read whole:
 **  - DROP TABLE t followed, in the same migration, by a RENAME of any table
 **    to t is a rebuild (drizzle-kit's __new_t, or a hand-written t_new):
 **    no L004, the probe judges it;
@@ -19,10 +20,12 @@
 **
 ** The probe (evidence.c).  A migration is a candidate when it drops a
 ** table that was not created in it and either holds PRAGMA foreign_keys
-** or is a rebuild.  The probe applies the folder once, in order, on an
-** in-memory database configured like better-sqlite3 (foreign keys ON),
-** each migration in its own transaction, so PRAGMA foreign_keys=OFF is the
-** same no-op it is under drizzle's BEGIN (spec/drizzle-semantics.md
+** or is a rebuild (L008, L009, L010 apply), or when such a table is one an
+** earlier migration declared a foreign key to (L010 only: L004 already
+** warns about a plain DROP).  The probe applies the folder once, in order,
+** on an in-memory database configured like better-sqlite3 (foreign keys
+** ON), each migration in its own transaction, so PRAGMA foreign_keys=OFF
+** is the same no-op it is under drizzle's BEGIN (spec/drizzle-semantics.md
 ** section 2).  Before a candidate it opens a transaction and, if a dropped
 ** table is referenced by a table that existed before the migration:
 **  1. fills one synthetic row into every table the drop can reach through
@@ -35,14 +38,21 @@
 ** A table lost rows (or gained NULL keys) to a DROP when they vanished at
 ** that DROP and were not back by the end, and the migration has no DELETE
 ** (UPDATE, for keys) of its own aimed at that table: L009.  Counts that
-** match again are a hand-made backup: L008.  Work per candidate is
-** bounded by the part of the schema its drops reach, and no prefix is
-** ever applied twice, so the probe stays linear in the folder.
+** match again are a hand-made backup: L008.  A DROP that fails over the
+** rows (a NO ACTION or RESTRICT child: "FOREIGN KEY constraint failed"),
+** or after which deferred keys still dangle when the migration ends (the
+** COMMIT fails), fails on a populated database: L010, whatever else was
+** measured.  A failure elsewhere in the seeded run may be the synthetic
+** rows' fault (a stricter CHECK in the new table): only L008 mentions it.
+** Work per candidate is bounded by the part of the schema its drops
+** reach, and no prefix is ever applied twice, so the probe stays linear in
+** the folder.
 ** The probe stops, and later candidates fall back to the foreign keys the
 ** CREATE statements declared (L008 "not measured"), at an unreadable file,
 ** a migration ending the transaction (L001) or one that fails (S005).
 ** Not seen: rows a trigger removes from a table no foreign key reaches,
-** and deferred foreign keys a later migration of the same batch repairs.
+** and deferred foreign keys a later migration of the same batch repairs
+** (L010 then says the COMMIT fails when, in that batch, it would not).
 */
 #ifndef CW_LINT_INT_H
 #define CW_LINT_INT_H
@@ -87,6 +97,10 @@ typedef struct cw_lint_verdict {
 	size_t n_losses;
 	char *failure;       /* FAILED: what SQLite said */
 	int failure_line;
+	int is_blocked;      /* FAILED at this DROP, or at the COMMIT after
+			     ** it left deferred keys dangling: L010 */
+	int at_commit;
+	char *blockers;      /* is_blocked: the tables in the way, or NULL */
 	char *unfilled;      /* tables the probe could not fill, or NULL */
 } cw_lint_verdict;
 
@@ -109,6 +123,8 @@ typedef struct cw_lint_mig {
 	int has_pragma_fk;
 	int ends_txn;        /* a statement ends the migrator's transaction */
 	int is_candidate;    /* the probe must look at it */
+	int has_fk_pattern;  /* a rebuild or PRAGMA foreign_keys: L008/L009
+			     ** apply, not only L010 */
 } cw_lint_mig;
 
 /* A foreign key an earlier CREATE TABLE or ADD COLUMN declared: the
@@ -138,6 +154,11 @@ typedef struct cw_lint_read {
 ** Returns 0 or CW_ENOMEM. */
 int cw_lint_read_migration(cw_lint_read *r, cw_error *err);
 
+/* Record that migration r->k declared a foreign key from child to parent
+** (lint.c); takes both strings, even on failure.  Returns 0, or -1 when
+** out of memory (or when either is NULL: a failed copy). */
+int cw_lint_add_edge(cw_lint_read *r, char *child, char *parent);
+
 /* Run the data-loss probe over f (migrations table `table`), filling the
 ** verdicts of the candidates' DROP statements in migs (parallel to
 ** f->migrations).  Stops quietly where the folder fails to apply.
@@ -153,6 +174,8 @@ typedef struct cw_ev_fk {
 	char *parent_name;
 	char **from, **to;   /* to[i] NULL: the parent's primary key */
 	size_t n;
+	int is_blocking;     /* ON DELETE NO ACTION or RESTRICT */
+	int is_cascade;      /* ON DELETE CASCADE */
 } cw_ev_fk;
 
 typedef struct cw_ev_table {
@@ -195,6 +218,11 @@ size_t cw_ev_graph_find(const cw_ev_graph *g, const char *name);
 ** first into g->order. */
 int cw_ev_graph_relevant(cw_ev_graph *g, const size_t *roots,
 			 size_t n_roots, cw_error *err);
+
+/* "a, b" of the tables whose NO ACTION / RESTRICT keys stop a delete of
+** every row of table `root` (directly, or below an ON DELETE CASCADE);
+** NULL when out of memory. */
+char *cw_ev_graph_blockers(const cw_ev_graph *g, size_t root);
 
 /* Insert one synthetic row into every table of g->order, in order;
 ** is_filled says which succeeded. */

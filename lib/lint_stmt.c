@@ -1,7 +1,8 @@
 /*
 ** lint_stmt.c - reading one migration statement by statement: the L rules
-** about a single statement (L001, L002, L003, L005, L007) and the facts the
-** migration-wide rules and the data-loss probe need (lint_int.h).
+** about a single statement (L001, L002, L003, L005, L007, L010 for ADD
+** COLUMN) and the facts the migration-wide rules and the data-loss probe
+** need (lint_int.h).
 */
 #include "lint_int.h"
 
@@ -94,10 +95,10 @@ static cw_lint_stmt *record(stmt *x, cw_lint_kind kind, size_t name_i)
 }
 
 /* Report a finding at the statement's first token. */
-static void report(stmt *x, const char *code, const char *fmt, ...)
+static cw_diag *report(stmt *x, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-static void report(stmt *x, const char *code, const char *fmt, ...)
+static cw_diag *report(stmt *x, const char *code, const char *fmt, ...)
 {
 	const cw_migration *m = &x->r->f->migrations[x->r->k];
 	char msg[1024];
@@ -111,6 +112,7 @@ static void report(stmt *x, const char *code, const char *fmt, ...)
 	position(x->r, x->t[x->a].off, &line, &col);
 	g = cw_diags_add(x->r->out, code, m->path, line, col, "%s", msg);
 	cw_diag_set_tag(g, m->entry->tag);
+	return g;
 }
 
 /* ---- L001: transaction control ---- */
@@ -166,7 +168,7 @@ static int read_txn(stmt *x)
 	return 1;
 }
 
-/* ---- L002 / L003: ALTER TABLE ... ADD COLUMN ---- */
+/* ---- L002 / L003 / L010: ALTER TABLE ... ADD COLUMN ---- */
 
 /* Does the default expression toks[a, b) pass SQLite's constant test?
 ** sqlite3AlterFinishAddColumn() (alter.c) accepts only what
@@ -212,6 +214,7 @@ static int is_null(const stmt *x, size_t a, size_t b)
 
 typedef struct coldef {
 	int not_null, has_default, is_constant, is_generated;
+	int is_stored, has_refs;
 	size_t dflt_a, dflt_b;   /* the default's tokens */
 } coldef;
 
@@ -256,12 +259,14 @@ static void read_coldef(const stmt *x, size_t i, coldef *c)
 		} else if (is(x, i, "NOT") && is(x, i + 1, "NULL")) {
 			c->not_null = 1;
 			i += 2;
-		} else if (is(x, i, "DEFAULT") && i + 1 < x->b) {
+		} else if (is(x, i, "DEFAULT") && i + 1 < x->b &&
+			   !is(x, i - 1, "SET")) {  /* not ON DELETE SET .. */
 			i = read_default(x, i + 1, c);
-		} else if (is(x, i, "GENERATED") || is(x, i, "AS")) {
-			c->is_generated = 1;
-			i++;
 		} else {
+			c->is_generated |= is(x, i, "GENERATED") ||
+					   is(x, i, "AS");
+			c->is_stored |= c->is_generated && is(x, i, "STORED");
+			c->has_refs |= is(x, i, "REFERENCES");
 			i++;
 		}
 	}
@@ -296,40 +301,71 @@ static const char *snippet(const stmt *x, size_t a, size_t b, char *buf,
 ** declared by table child_i: the probe's static fallback. */
 static int read_refs(stmt *x, size_t from, size_t child_i)
 {
-	cw_lint_read *r = x->r;
-	size_t i;
+	size_t i, p;
 
 	for (i = from; i + 1 < x->b; i++) {
-		size_t p;
-		cw_lint_edge *e;
 		if (!is(x, i, "REFERENCES") || (p = qname(x, i + 1)) >= x->b)
 			continue;
-		if (r->n_edges == r->cap_edges) {
-			size_t cap = r->cap_edges ? r->cap_edges * 2 : 32;
-			e = realloc(r->edges, cap * sizeof(*e));
-			if (e == NULL)
-				return -1;
-			r->edges = e;
-			r->cap_edges = cap;
-		}
-		e = &r->edges[r->n_edges];
-		e->mig = r->k;
-		e->child = cw_tok_name(x->s, &x->t[child_i]);
-		e->parent = cw_tok_name(x->s, &x->t[p]);
-		if (e->child == NULL || e->parent == NULL) {
-			free(e->child);
-			free(e->parent);
+		if (cw_lint_add_edge(x->r, cw_tok_name(x->s, &x->t[child_i]),
+				     cw_tok_name(x->s, &x->t[p])) != 0)
 			return -1;
-		}
-		r->n_edges++;
 	}
 	return 0;
 }
 
+/* The errors sqlite3AlterFinishAddColumn() (alter.c) raises only once the
+** table has rows, in the order it checks them (SQLite 3.40 and 3.53).  The
+** REFERENCES one needs foreign keys on: always, under better-sqlite3. */
+enum { ADD_OK, ADD_STORED, ADD_REF_DEFAULT, ADD_NOT_NULL, ADD_NON_CONST };
+
+static const struct add_rule {
+	const char *code, *what, *err, *hint;
+} add_rules[] = {
+	{NULL, NULL, NULL, NULL},
+	{"L010", "GENERATED ... STORED", "cannot add a STORED column",
+	 "add it as VIRTUAL, or rebuild the table with it"},
+	{"L010", "REFERENCES ... DEFAULT", "Cannot add a REFERENCES column "
+	 "with non-NULL default value", "add it nullable without a DEFAULT "
+	 "and fill it with UPDATE, or rebuild the table (foreign keys stay "
+	 "on inside the migrator's transaction, PRAGMA or not)"},
+	{"L002", "NOT NULL without a DEFAULT", "Cannot add a NOT NULL column "
+	 "with default value NULL", NULL},
+	{"L003", "DEFAULT", "Cannot add a column with non-constant default",
+	 NULL},
+};
+
+static int add_rule_of(const coldef *c)
+{
+	if (c->is_generated)
+		return c->is_stored ? ADD_STORED : ADD_OK;
+	if (c->has_refs && c->has_default)
+		return ADD_REF_DEFAULT;
+	if (c->not_null && !c->has_default)
+		return ADD_NOT_NULL;
+	return c->has_default && !c->is_constant ? ADD_NON_CONST : ADD_OK;
+}
+
+static void report_add(stmt *x, const coldef *c, int rule,
+		       const char *table, const char *col)
+{
+	const struct add_rule *a = &add_rules[rule];
+	int shows = rule == ADD_REF_DEFAULT || rule == ADD_NON_CONST;
+	char sn[80];
+	cw_diag *g;
+
+	snippet(x, c->dflt_a, c->dflt_b, sn, sizeof(sn));
+	g = report(x, a->code, "ALTER TABLE %s ADD COLUMN %s %s%s%s fails "
+		   "with \"%s\" once %s has rows", table, col, a->what,
+		   shows ? " " : "", shows ? sn : "", a->err, table);
+	if (a->hint != NULL)
+		cw_diag_set_hint(g, "%s", a->hint);
+}
+
 static int read_add_column(stmt *x, size_t tbl, size_t i)
 {
-	char *table, *col, sn[80];
+	char *table, *col;
 	coldef c;
+	int rule;
 
 	if (is(x, i, "COLUMN"))
 		i++;
@@ -338,21 +374,12 @@ static int read_add_column(stmt *x, size_t tbl, size_t i)
 	if (read_refs(x, i + 1, tbl) != 0)
 		return -1;
 	read_coldef(x, i + 1, &c);
-	if (c.is_generated || (!c.not_null && !c.has_default) ||
-	    (c.has_default && c.is_constant))
+	if ((rule = add_rule_of(&c)) == ADD_OK)
 		return 0;
 	table = cw_tok_name(x->s, &x->t[tbl]);
 	col = cw_tok_name(x->s, &x->t[i]);
-	if (table != NULL && col != NULL && !c.has_default)
-		report(x, "L002", "ALTER TABLE %s ADD COLUMN %s NOT NULL "
-		       "without a DEFAULT fails with \"Cannot add a NOT NULL "
-		       "column with default value NULL\" once %s has rows",
-		       table, col, table);
-	else if (table != NULL && col != NULL)
-		report(x, "L003", "ALTER TABLE %s ADD COLUMN %s DEFAULT %s "
-		       "fails with \"Cannot add a column with non-constant "
-		       "default\" once %s has rows", table, col,
-		       snippet(x, c.dflt_a, c.dflt_b, sn, sizeof(sn)), table);
+	if (table != NULL && col != NULL)
+		report_add(x, &c, rule, table, col);
 	free(table);
 	free(col);
 	return table == NULL || col == NULL ? -1 : 0;

@@ -4,44 +4,13 @@
 ** busy timeout), refusing non-database files without touching them, and
 ** in-memory copies that never create or modify the file.
 */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE   /* nftw */
-#endif
-#include "unit.h"
+#include "unit_fs.h"
 #include "../../lib/db.h"
 
-#include <ftw.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-static char tmpdir[64];
-
-static int rm_one(const char *p, const struct stat *sb, int flag,
-		  struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
+/* Checked-fixture setup of the tests that use files. */
 static void make_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cw-check-db-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void rm_tmp(void)
-{
-	if (tmpdir[0] != '\0' && strstr(tmpdir, "XXXXXX") == NULL)
-		nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tmp_path(char *buf, size_t n, const char *name)
-{
-	snprintf(buf, n, "%s/%s", tmpdir, name);
-	return buf;
+	unit_tmp_make("db");
 }
 
 /* One integer from a query. */
@@ -56,30 +25,6 @@ static long long one_int(sqlite3 *db, const char *sql)
 	v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
-}
-
-/* The whole file, malloc'd; *n gets its size. */
-static char *slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 16);
-	size_t got;
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_ptr_nonnull(buf);
-	got = fread(buf, 1, 1 << 16, f);
-	fclose(f);
-	*n = got;
-	return buf;
-}
-
-static void spit(const char *path, const void *data, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
-	fclose(f);
 }
 
 START_TEST(test_foreign_keys_on)
@@ -182,8 +127,7 @@ START_TEST(test_open_creates_and_configures)
 	cw_error err = {0};
 	struct stat st;
 
-	make_tmp();
-	tmp_path(p, sizeof(p), "new.db");
+	unit_path(p, sizeof(p), "new.db");
 	ck_assert_int_eq(cw_db_open(&db, p, 500, &err), 0);
 	ck_assert_ptr_nonnull(db);
 	ck_assert_int_eq(stat(p, &st), 0);
@@ -213,22 +157,22 @@ START_TEST(test_open_not_a_database)
 	size_t n, i;
 	char *after;
 
-	make_tmp();
-	tmp_path(p, sizeof(p), "notes.txt");
-	spit(p, text, sizeof(text) - 1);
+	unit_path(p, sizeof(p), "notes.txt");
+	unit_put_bytes("notes.txt", text, sizeof(text) - 1);
 	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), CW_EINVAL);
 	ck_assert_ptr_null(db);
 	ck_assert_int_eq(err.code, CW_EINVAL);
 	ck_assert_str_eq(err.path, p);
 	ck_assert_ptr_nonnull(strstr(err.message, "not a database"));
-	after = slurp(p, &n);
+	after = unit_slurp("notes.txt", &n);
+	ck_assert_ptr_nonnull(after);
 	ck_assert_uint_eq(n, sizeof(text) - 1);
 	ck_assert_mem_eq(after, text, n);
 	free(after);
 	/* Larger than a page, and through the read-only and copy paths. */
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = (char)(i * 7 + 3);
-	spit(p, big, sizeof(big));
+	unit_put_bytes("notes.txt", big, sizeof(big));
 	cw_error_clear(&err);
 	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), CW_EINVAL);
 	cw_error_clear(&err);
@@ -236,14 +180,15 @@ START_TEST(test_open_not_a_database)
 	cw_error_clear(&err);
 	ck_assert_int_ne(cw_db_open_memory_copy(&db, p, &err), 0);
 	ck_assert_ptr_null(db);
-	after = slurp(p, &n);
+	after = unit_slurp("notes.txt", &n);
+	ck_assert_ptr_nonnull(after);
 	ck_assert_uint_eq(n, sizeof(big));
 	ck_assert_mem_eq(after, big, n);
 	free(after);
 	/* No journal or WAL file was left beside it. */
-	ck_assert_int_ne(access(tmp_path(p, sizeof(p), "notes.txt-journal"),
+	ck_assert_int_ne(access(unit_path(p, sizeof(p), "notes.txt-journal"),
 				F_OK), 0);
-	ck_assert_int_ne(access(tmp_path(p, sizeof(p), "notes.txt-wal"),
+	ck_assert_int_ne(access(unit_path(p, sizeof(p), "notes.txt-wal"),
 				F_OK), 0);
 }
 END_TEST
@@ -254,8 +199,7 @@ START_TEST(test_open_unopenable)
 	sqlite3 *db = (sqlite3 *)1;
 	cw_error err = {0};
 
-	make_tmp();
-	tmp_path(p, sizeof(p), "no/such/dir/x.db");
+	unit_path(p, sizeof(p), "no/such/dir/x.db");
 	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), CW_EIO);
 	ck_assert_ptr_null(db);
 	ck_assert_ptr_nonnull(strstr(err.message, "cannot open database"));
@@ -269,8 +213,7 @@ START_TEST(test_readonly_missing)
 	sqlite3 *db = (sqlite3 *)1;
 	cw_error err = {0};
 
-	make_tmp();
-	tmp_path(p, sizeof(p), "missing.db");
+	unit_path(p, sizeof(p), "missing.db");
 	ck_assert_int_eq(cw_db_open_readonly(&db, p, &err), CW_ENOTFOUND);
 	ck_assert_ptr_null(db);
 	ck_assert_str_eq(err.path, p);
@@ -284,8 +227,7 @@ START_TEST(test_memory_copy_of_missing)
 	sqlite3 *db = NULL;
 	cw_error err = {0};
 
-	make_tmp();
-	tmp_path(p, sizeof(p), "missing.db");
+	unit_path(p, sizeof(p), "missing.db");
 	ck_assert_int_eq(cw_db_open_memory_copy(&db, p, &err), 0);
 	ck_assert_ptr_nonnull(db);
 	ck_assert_int_eq(one_int(db, "SELECT count(*) FROM sqlite_master"),
@@ -307,13 +249,13 @@ START_TEST(test_memory_copy_of_real_db)
 	char *before, *after;
 	struct stat st0, st1;
 
-	make_tmp();
-	tmp_path(p, sizeof(p), "real.db");
+	unit_path(p, sizeof(p), "real.db");
 	ck_assert_int_eq(cw_db_open(&db, p, 100, &err), 0);
 	ck_assert_int_eq(cw_db_exec(db, "CREATE TABLE t(a); INSERT INTO t "
 				    "VALUES(1),(2),(3)", &err), 0);
 	sqlite3_close(db);
-	before = slurp(p, &n0);
+	before = unit_slurp("real.db", &n0);
+	ck_assert_ptr_nonnull(before);
 	ck_assert_int_eq(stat(p, &st0), 0);
 	ck_assert_int_eq(cw_db_open_memory_copy(&db, p, &err), 0);
 	ck_assert_int_eq(one_int(db, "SELECT sum(a) FROM t"), 6);
@@ -323,7 +265,8 @@ START_TEST(test_memory_copy_of_real_db)
 	ck_assert_int_eq(one_int(db, "SELECT count(*) FROM t"), 0);
 	ck_assert_str_eq((const char *)sqlite3_db_filename(db, "main"), "");
 	sqlite3_close(db);
-	after = slurp(p, &n1);
+	after = unit_slurp("real.db", &n1);
+	ck_assert_ptr_nonnull(after);
 	ck_assert_int_eq(stat(p, &st1), 0);
 	ck_assert_uint_eq(n0, n1);
 	ck_assert_mem_eq(before, after, n0);
@@ -344,8 +287,7 @@ START_TEST(test_exec_errors_and_busy)
 	ck_assert_str_eq(err.message, "near \"SELEC\": syntax error");
 	ck_assert_str_eq(err.diag, "");
 	sqlite3_close(a);
-	make_tmp();
-	tmp_path(p, sizeof(p), "busy.db");
+	unit_path(p, sizeof(p), "busy.db");
 	cw_error_clear(&err);
 	ck_assert_int_eq(cw_db_open(&a, p, 100, &err), 0);
 	ck_assert_int_eq(cw_db_open(&b, p, 50, &err), 0);
@@ -369,8 +311,7 @@ START_TEST(test_open_while_exclusive)
 	sqlite3 *a = NULL, *b = (sqlite3 *)1;
 	cw_error err = {0};
 
-	make_tmp();
-	tmp_path(p, sizeof(p), "excl.db");
+	unit_path(p, sizeof(p), "excl.db");
 	ck_assert_int_eq(cw_db_open(&a, p, 100, &err), 0);
 	ck_assert_int_eq(cw_db_exec(a, "CREATE TABLE t(x); BEGIN EXCLUSIVE; "
 				    "INSERT INTO t VALUES(1)", &err), 0);
@@ -392,7 +333,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_extended_codes_and_timeout);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
-	tcase_add_checked_fixture(tc, NULL, rm_tmp);
+	tcase_add_checked_fixture(tc, make_tmp, unit_tmp_remove);
 	tcase_add_test(tc, test_open_creates_and_configures);
 	tcase_add_test(tc, test_open_not_a_database);
 	tcase_add_test(tc, test_open_unopenable);

@@ -2,8 +2,8 @@
 ** check_lint.c - lib/lint.c and friends: every L code on its example and
 ** not on its near-misses (keywords in literals and comments, defaults,
 ** WHERE clauses, rebuilds, backups), the tokenizer, the data-loss probe
-** (cascade, SET NULL, NO ACTION, hand-made backups), line numbers, and the
-** real histories under $SHARED/realworld.
+** (cascade, SET NULL, NO ACTION and RESTRICT, deferred keys, hand-made
+** backups), line numbers, and the real histories under $SHARED/realworld.
 */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE   /* mkdtemp, nftw */
@@ -251,6 +251,62 @@ START_TEST(test_l002)
 }
 END_TEST
 
+/* L010: each verified against SQLite 3.40 and 3.53 on a populated table
+** with foreign keys on ("Cannot add a REFERENCES column with non-NULL
+** default value", "cannot add a STORED column"), and the near-misses
+** accepted there.  SQLite checks REFERENCES before the default's
+** constancy, so a non-constant one is L010, not L003. */
+START_TEST(test_l010_add_column)
+{
+	static const char *base = "CREATE TABLE u(id integer PRIMARY KEY);\n"
+				  BP "CREATE TABLE t(id integer);";
+	static const char *bad[] = {
+		"REFERENCES u(id) DEFAULT 1", "DEFAULT 'x' REFERENCES u",
+		"REFERENCES u(id) DEFAULT -1", "DEFAULT (abs(1)) REFERENCES u",
+		"REFERENCES u DEFAULT CURRENT_TIMESTAMP",
+		"NOT NULL DEFAULT 1 REFERENCES u(id)",
+		"CONSTRAINT fk REFERENCES u(id) ON DELETE CASCADE DEFAULT 1",
+		"GENERATED ALWAYS AS (id + 1) STORED", "AS (id * 2) stored",
+	};
+	static const char *good[] = {
+		"REFERENCES u(id) DEFAULT NULL", "DEFAULT (NULL) REFERENCES u",
+		"REFERENCES u(id)", "REFERENCES u(id) ON DELETE SET DEFAULT",
+		"REFERENCES u(id) ON DELETE SET DEFAULT ON UPDATE NO ACTION",
+		"GENERATED ALWAYS AS (id + 1) VIRTUAL", "AS (id + 1)",
+		"DEFAULT 'STORED'", "DEFAULT 1 CHECK (x <> 'REFERENCES')",
+	};
+	cw_diags d = CW_DIAGS_INIT;
+	char sql[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE t ADD x int %s;",
+			 bad[i]);
+		expect(base, sql, "L010:1");
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		snprintf(sql, sizeof(sql), "ALTER TABLE t ADD x int %s;",
+			 good[i]);
+		expect(base, sql, "");
+	}
+	expect(base, "ALTER TABLE t ADD x int NOT NULL REFERENCES u;",
+	       "L002:1");
+	lint_sql(&d, base, "ALTER TABLE `t` ADD `x` int DEFAULT 7 REFERENCES "
+		 "u(id);\n" BP "ALTER TABLE t ADD y int AS (1) STORED;");
+	ck_assert_uint_eq(d.n, 2);
+	ck_assert_str_eq(d.items[0].message, "ALTER TABLE t ADD COLUMN x "
+			 "REFERENCES ... DEFAULT 7 fails with \"Cannot add a "
+			 "REFERENCES column with non-NULL default value\" once "
+			 "t has rows");
+	ck_assert_ptr_nonnull(strstr(d.items[0].hint, "nullable without a "
+				     "DEFAULT"));
+	ck_assert_ptr_nonnull(strstr(d.items[1].message, "\"cannot add a "
+				     "STORED column\""));
+	ck_assert_ptr_nonnull(strstr(d.items[1].hint, "VIRTUAL"));
+	cw_diags_free(&d);
+}
+END_TEST
+
 /* Each verified against SQLite on a populated table: "Cannot add a
 ** column with non-constant default" exactly for these. */
 START_TEST(test_l003)
@@ -454,15 +510,109 @@ START_TEST(test_l008_backup)
 END_TEST
 
 /* ON DELETE NO ACTION children make the DROP itself fail once they hold
-** rows ("FOREIGN KEY constraint failed"); said in the L008. */
-START_TEST(test_l008_no_action)
+** rows ("FOREIGN KEY constraint failed"): an L010 error on the DROP, in
+** place of the L008 warning about the PRAGMA. */
+START_TEST(test_l010_no_action)
 {
 	cw_diags d = CW_DIAGS_INIT;
 	const cw_diag *g = one_finding(&d, NO_ACTION, REBUILD_USERS(OFF) ON,
-				       "L008");
+				       "L010");
 
-	ck_assert_msg(strstr(g->message, "fails at line 5 (FOREIGN KEY "
-			     "constraint failed)") != NULL, "%s", g->message);
+	ck_assert_int_eq(g->line, 5);
+	ck_assert_int_eq(g->severity, CW_SEV_ERROR);
+	ck_assert_msg(strstr(g->message, "rebuilding users in 0001_m fails "
+			     "on a populated database: rows in posts block") &&
+		      strstr(g->message, "the DROP fails with \"FOREIGN KEY "
+			     "constraint failed\"") &&
+		      strstr(g->message, "PRAGMA foreign_keys is a no-op"),
+		      "%s", g->message);
+	ck_assert_ptr_nonnull(strstr(g->hint, "restore them after the "
+				     "RENAME"));
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* RESTRICT blocks like NO ACTION, PRAGMA or not; a plain DROP (L004)
+** fails the same way and gets a hint without a RENAME. */
+START_TEST(test_l010_restrict_and_plain_drop)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g;
+
+	expect(USERS POSTS(" NOT NULL") "restrict);", REBUILD_USERS(""),
+	       "L010:4");
+	expect(NO_ACTION, "DROP TABLE users;", "L004:1 L010:1");
+	lint_sql(&d, NO_ACTION, "DROP TABLE users;");
+	g = find(&d, "L010");
+	ck_assert_msg(strstr(g->message, "dropping users") &&
+		      !strstr(g->message, "PRAGMA"), "%s", g->message);
+	ck_assert_ptr_null(strstr(g->hint, "RENAME"));
+	cw_diags_free(&d);
+	/* A plain DROP of a table only CASCADE children reference stays
+	** L004: loss on a plain DROP is not L009's business. */
+	expect(CASCADE, "DROP TABLE users;", "L004:1");
+}
+END_TEST
+
+/* A deferred key lets the DROP through; the COMMIT then fails. */
+START_TEST(test_l010_deferred)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, USERS POSTS(" NOT NULL") "no action"
+		" DEFERRABLE INITIALLY DEFERRED);", REBUILD_USERS(OFF) ON,
+		"L010");
+
+	ck_assert_int_eq(g->line, 5);
+	ck_assert_msg(strstr(g->message, "deferred foreign key, so the DROP "
+			     "goes through but the COMMIT fails") != NULL,
+		      "%s", g->message);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* What stops the DROP may sit below a CASCADE (comments under posts), or
+** be a SET NULL into a NOT NULL column: SQLite's own words are quoted. */
+START_TEST(test_l010_below_cascade)
+{
+	cw_diags d = CW_DIAGS_INIT;
+	const cw_diag *g = one_finding(&d, CASCADE "--> statement-breakpoint"
+		"\nCREATE TABLE comments (id integer PRIMARY KEY, post_id "
+		"integer NOT NULL REFERENCES posts(id));",
+		REBUILD_USERS(OFF) ON, "L010");
+
+	ck_assert_msg(strstr(g->message, "rows in comments block") != NULL,
+		      "%s", g->message);
+	cw_diags_free(&d);
+	g = one_finding(&d, USERS POSTS(" NOT NULL") "set null);",
+			REBUILD_USERS(""), "L010");
+	ck_assert_msg(strstr(g->message, "\"NOT NULL constraint failed: "
+			     "posts.author_id\"") != NULL, "%s", g->message);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* Near-misses: child rows set aside and deleted before the DROP and put
+** back after the RENAME (the hint's recipe); a second DROP after the one
+** that fails gets no L008 repeating the failure; a rebuild that fails on
+** an empty database too is S005's (L008 "not measured"). */
+START_TEST(test_l010_near_misses)
+{
+	cw_diags d = CW_DIAGS_INIT;
+
+	expect(NO_ACTION, "CREATE TABLE bak AS SELECT * FROM posts;\n" BP
+	       "DELETE FROM posts;\n" BP REBUILD_USERS("") "\n" BP
+	       "INSERT INTO posts SELECT * FROM bak;\n" BP "DROP TABLE bak;",
+	       "");
+	expect(NO_ACTION "--> statement-breakpoint\nCREATE TABLE tags (id "
+	       "integer PRIMARY KEY, u integer REFERENCES users(id) ON "
+	       "DELETE CASCADE);", REBUILD_USERS(OFF) "\n" BP
+	       "DROP TABLE tags;" ON, "L010:5 L004:8");
+	one_finding(&d, NO_ACTION, OFF "CREATE TABLE `__new_users` (`id` "
+		"integer PRIMARY KEY, `name` text, `email` text);\n" BP
+		"INSERT INTO `__new_users` SELECT `id`, `name`, `email` FROM "
+		"`users`;" BP "DROP TABLE `users`;" BP "ALTER TABLE "
+		"`__new_users` RENAME TO `users`;" ON, "L008");
+	ck_assert_ptr_nonnull(strstr(d.items[0].message, "not measured"));
 	cw_diags_free(&d);
 }
 END_TEST
@@ -615,7 +765,9 @@ static int shared_dir(char *buf, size_t n, const char *rel)
 }
 
 /* karakeep backs child rows up by hand around its one PRAGMA rebuild
-** (0084): an L008, never an L009; no L001/L002/L003/L007 either. */
+** (0084): an L008, never an L009 or L010; its plain DROP of the
+** referenced assets (0012) is probed and passes; no L001/L002/L003/L007
+** either. */
 START_TEST(test_karakeep)
 {
 	cw_diags d = CW_DIAGS_INIT;
@@ -628,6 +780,7 @@ START_TEST(test_karakeep)
 	}
 	lint_dir(&d, dir);
 	ck_assert_uint_eq(count_code(&d, "L009"), 0);
+	ck_assert_uint_eq(count_code(&d, "L010"), 0);
 	ck_assert_uint_eq(cw_diags_count(&d, CW_SEV_ERROR), 0);
 	ck_assert_uint_eq(count_code(&d, "L008"), 1);
 	ck_assert_ptr_nonnull(strstr(find(&d, "L008")->file, "0084_"));
@@ -667,6 +820,7 @@ START_TEST(test_fixture)
 
 	unit_fixture(dir, sizeof(dir), "codewalkers/apps/server/drizzle");
 	lint_dir(&d, dir);
+	ck_assert_uint_eq(count_code(&d, "L010"), 0);
 	snprintf(probe, sizeof(probe), "%s/0001_recreate_users.sql", dir);
 	if (stat(probe, &st) == 0) {
 		ck_assert_ptr_nonnull(strstr(find(&d, "L009")->message,
@@ -692,6 +846,7 @@ static Suite *lint_suite(void)
 	tcase_add_test(tc, test_l001);
 	tcase_add_test(tc, test_l002);
 	tcase_add_test(tc, test_l003);
+	tcase_add_test(tc, test_l010_add_column);
 	tcase_add_test(tc, test_l004);
 	tcase_add_test(tc, test_l005);
 	tcase_add_test(tc, test_l006);
@@ -701,7 +856,11 @@ static Suite *lint_suite(void)
 	tcase_add_test(tc, test_l009_set_null);
 	tcase_add_test(tc, test_l009_grandchild);
 	tcase_add_test(tc, test_l008_backup);
-	tcase_add_test(tc, test_l008_no_action);
+	tcase_add_test(tc, test_l010_no_action);
+	tcase_add_test(tc, test_l010_restrict_and_plain_drop);
+	tcase_add_test(tc, test_l010_deferred);
+	tcase_add_test(tc, test_l010_below_cascade);
+	tcase_add_test(tc, test_l010_near_misses);
 	tcase_add_test(tc, test_rebuild_without_pragma);
 	tcase_add_test(tc, test_unreferenced);
 	tcase_add_test(tc, test_drop_with_pragma);

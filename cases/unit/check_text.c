@@ -2,13 +2,10 @@
 ** check_text.c - lib/text.c: reading files, Node-compatible UTF-8 repair
 ** (WHATWG decoder, as Buffer#toString), CRLF normalisation, line/column.
 */
-#include "unit.h"
+#include "unit_fs.h"
 #include "../../lib/text.h"
 
 #include <stdint.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /*
 ** Byte sequences and what Node 20's Buffer.from([...]).toString() makes of
@@ -183,13 +180,10 @@ START_TEST(test_line_col)
 }
 END_TEST
 
-static char tmpdir[64];
-
-/* A fresh directory per test (tests run in forked children). */
+/* Checked-fixture setup of the read tests. */
 static void make_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/cw-check-text-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	unit_tmp_make("text");
 }
 
 START_TEST(test_read_file)
@@ -198,22 +192,15 @@ START_TEST(test_read_file)
 	char path[256];
 	cw_bytes out = {0};
 	cw_error err = {0};
-	FILE *f;
 
-	make_tmp();
-	snprintf(path, sizeof(path), "%s/a.sql", tmpdir);
-	f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(bytes, 1, sizeof(bytes) - 1, f),
-			  sizeof(bytes) - 1);
-	fclose(f);
+	unit_put_bytes("a.sql", bytes, sizeof(bytes) - 1);
+	unit_path(path, sizeof(path), "a.sql");
 	ck_assert_int_eq(cw_text_read_file(&out, path, &err), 0);
 	ck_assert_int_eq(err.code, 0);
 	ck_assert_uint_eq(out.len, sizeof(bytes) - 1);
 	ck_assert_mem_eq(out.data, bytes, sizeof(bytes) - 1);
 	ck_assert_int_eq(out.data[out.len], '\0');
 	cw_bytes_free(&out);
-	unlink(path);
 }
 END_TEST
 
@@ -223,14 +210,10 @@ START_TEST(test_read_empty_and_large)
 	cw_bytes out = {0};
 	cw_error err = {0};
 	static char big[300000];
-	FILE *f;
 	size_t i;
 
-	make_tmp();
-	snprintf(path, sizeof(path), "%s/empty.sql", tmpdir);
-	f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	fclose(f);
+	unit_put_bytes("empty.sql", "", 0);
+	unit_path(path, sizeof(path), "empty.sql");
 	ck_assert_int_eq(cw_text_read_file(&out, path, &err), 0);
 	ck_assert_ptr_nonnull(out.data);
 	ck_assert_uint_eq(out.len, 0);
@@ -238,15 +221,11 @@ START_TEST(test_read_empty_and_large)
 	cw_bytes_free(&out);
 	for (i = 0; i < sizeof(big); i++)
 		big[i] = (char)('a' + i % 26);
-	f = fopen(path, "wb");
-	ck_assert_ptr_nonnull(f);
-	fwrite(big, 1, sizeof(big), f);
-	fclose(f);
+	unit_put_bytes("empty.sql", big, sizeof(big));
 	ck_assert_int_eq(cw_text_read_file(&out, path, &err), 0);
 	ck_assert_uint_eq(out.len, sizeof(big));
 	ck_assert_mem_eq(out.data, big, sizeof(big));
 	cw_bytes_free(&out);
-	unlink(path);
 }
 END_TEST
 
@@ -256,8 +235,7 @@ START_TEST(test_read_missing)
 	cw_bytes out = {(char *)1, 7};
 	cw_error err = {0};
 
-	make_tmp();
-	snprintf(path, sizeof(path), "%s/nope.sql", tmpdir);
+	unit_path(path, sizeof(path), "nope.sql");
 	ck_assert_int_eq(cw_text_read_file(&out, path, &err), CW_ENOTFOUND);
 	ck_assert_int_eq(err.code, CW_ENOTFOUND);
 	ck_assert_str_eq(err.path, path);
@@ -265,13 +243,10 @@ START_TEST(test_read_missing)
 	ck_assert_ptr_null(out.data);
 	ck_assert_uint_eq(out.len, 0);
 	/* A path running through a regular file (ENOTDIR) is missing too. */
-	snprintf(path, sizeof(path), "%s/f", tmpdir);
-	fclose(fopen(path, "w"));
-	snprintf(path, sizeof(path), "%s/f/x.sql", tmpdir);
+	unit_put("f", "");
+	unit_path(path, sizeof(path), "f/x.sql");
 	cw_error_clear(&err);
 	ck_assert_int_eq(cw_text_read_file(&out, path, &err), CW_ENOTFOUND);
-	snprintf(path, sizeof(path), "%s/f", tmpdir);
-	unlink(path);
 }
 END_TEST
 
@@ -280,10 +255,9 @@ START_TEST(test_read_directory)
 	cw_bytes out = {0};
 	cw_error err = {0};
 
-	make_tmp();
-	ck_assert_int_eq(cw_text_read_file(&out, tmpdir, &err), CW_EIO);
+	ck_assert_int_eq(cw_text_read_file(&out, unit_tmp, &err), CW_EIO);
 	ck_assert_int_eq(err.code, CW_EIO);
-	ck_assert_str_eq(err.path, tmpdir);
+	ck_assert_str_eq(err.path, unit_tmp);
 	ck_assert_ptr_nonnull(strstr(err.message, "not a regular file"));
 	ck_assert_ptr_null(out.data);
 }
@@ -297,15 +271,12 @@ START_TEST(test_read_stat_errors)
 	cw_bytes out = {0};
 	cw_error err = {0};
 
-	make_tmp();
-	snprintf(a, sizeof(a), "%s/a", tmpdir);
-	snprintf(b, sizeof(b), "%s/b", tmpdir);
+	unit_path(a, sizeof(a), "a");
+	unit_path(b, sizeof(b), "b");
 	ck_assert_int_eq(symlink(b, a), 0);
 	ck_assert_int_eq(symlink(a, b), 0);
 	ck_assert_int_eq(cw_text_read_file(&out, a, &err), CW_EIO);
 	ck_assert_ptr_nonnull(strstr(err.message, "symbolic links"));
-	unlink(a);
-	unlink(b);
 	/* One component longer than NAME_MAX. */
 	memset(longp, 'x', sizeof(longp) - 1);
 	longp[sizeof(longp) - 1] = '\0';
@@ -316,12 +287,6 @@ START_TEST(test_read_stat_errors)
 	ck_assert_ptr_null(out.data);
 }
 END_TEST
-
-static void rm_tmp(void)
-{
-	if (tmpdir[0] != '\0' && strstr(tmpdir, "XXXXXX") == NULL)
-		rmdir(tmpdir);
-}
 
 static Suite *text_suite(void)
 {
@@ -338,7 +303,7 @@ static Suite *text_suite(void)
 	tcase_add_test(tc, test_line_col);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("read");
-	tcase_add_checked_fixture(tc, NULL, rm_tmp);
+	tcase_add_checked_fixture(tc, make_tmp, unit_tmp_remove);
 	tcase_add_test(tc, test_read_file);
 	tcase_add_test(tc, test_read_empty_and_large);
 	tcase_add_test(tc, test_read_missing);
