@@ -26,6 +26,7 @@
 #include "diag.h"
 #include "error.h"
 #include "folder.h"
+#include "jsnumber.h"
 #include "stmtrule.h"
 
 #define CW_MIGRATIONS_TABLE "__drizzle_migrations"
@@ -98,10 +99,6 @@ int cw_migrate_path(cw_migrate_result *out, const char *db_path,
 		    cw_error *err);
 
 void cw_migrate_result_free(cw_migrate_result *r);
-
-/* JavaScript's Number(x) of a created_at value as better-sqlite3 returns it
-** (NULL -> 0, TEXT parsed as JS does, unparsable -> NaN). */
-double cw_migrate_js_number(sqlite3_value *v);
 
 /* "applied", "already-applied", "skipped", "would-apply" or "not-run". */
 const char *cw_mig_status_name(cw_mig_status s);
