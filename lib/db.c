@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int cw_db_configure(sqlite3 *db, int busy_timeout_ms, cw_error *err)
@@ -147,4 +149,22 @@ int cw_db_exec(sqlite3 *db, const char *sql, cw_error *err)
 				    sqlite3_errmsg(db));
 	return cw_error_set(err, CW_ESQL, NULL, NULL, 0, "%s",
 			    sqlite3_errmsg(db));
+}
+
+char *cw_db_quote_ident(const char *name)
+{
+	size_t n = strlen(name), i, o = 0;
+	char *q = malloc(2 * n + 3);
+
+	if (q == NULL)
+		return NULL;
+	q[o++] = '"';
+	for (i = 0; i < n; i++) {
+		if (name[i] == '"')
+			q[o++] = '"';
+		q[o++] = name[i];
+	}
+	q[o++] = '"';
+	q[o] = '\0';
+	return q;
 }

@@ -37,4 +37,9 @@ int cw_db_open_memory(sqlite3 **out, cw_error *err);
 /* Run one or more statements; on failure err names what SQLite said. */
 int cw_db_exec(sqlite3 *db, const char *sql, cw_error *err);
 
+/* name as a quoted SQL identifier: wrapped in double quotes, inner double
+** quotes doubled (drizzle's escapeName).  The caller frees it; NULL if out
+** of memory. */
+char *cw_db_quote_ident(const char *name);
+
 #endif

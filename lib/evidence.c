@@ -435,7 +435,7 @@ static int is_runnable(const cw_migration *m)
 
 static int open_db(probe *x, const char *table)
 {
-	char *q = cw_ev_quote(table), *sql;
+	char *q = cw_db_quote_ident(table), *sql;
 	size_t n;
 	int rc = cw_db_open_memory(&x->db, x->err);
 

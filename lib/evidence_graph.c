@@ -3,6 +3,7 @@
 ** the part of it one DROP can reach.
 */
 #include "lint_int.h"
+#include "db.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -26,24 +27,6 @@ static int table_cmp(const void *a, const void *b)
 {
 	return name_cmp(((const cw_ev_table *)a)->name,
 			((const cw_ev_table *)b)->name);
-}
-
-char *cw_ev_quote(const char *name)
-{
-	size_t n = strlen(name), i, o = 0;
-	char *q = malloc(2 * n + 3);
-
-	if (q == NULL)
-		return NULL;
-	q[o++] = '"';
-	for (i = 0; i < n; i++) {
-		if (name[i] == '"')
-			q[o++] = '"';
-		q[o++] = name[i];
-	}
-	q[o++] = '"';
-	q[o] = '\0';
-	return q;
 }
 
 size_t cw_ev_graph_find(const cw_ev_graph *g, const char *name)
@@ -162,7 +145,7 @@ static int load_tables(cw_ev_graph *g, sqlite3 *db, const char *skip)
 		t = &g->tables[g->n];
 		memset(t, 0, sizeof(*t));
 		t->name = strdup(name);
-		t->quoted = cw_ev_quote(name);
+		t->quoted = cw_db_quote_ident(name);
 		g->n++;
 		if (t->name == NULL || t->quoted == NULL)
 			rc = SQLITE_NOMEM;

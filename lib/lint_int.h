@@ -233,7 +233,5 @@ int cw_ev_fill(struct sqlite3 *db, cw_ev_graph *g, cw_error *err);
 void cw_ev_count_all(struct sqlite3 *db, const cw_ev_graph *g,
 		     cw_ev_count *out);
 
-/* Name as a double-quoted SQL identifier (caller frees), or NULL. */
-char *cw_ev_quote(const char *name);
 
 #endif

@@ -29,30 +29,12 @@ typedef struct run {
 	const cw_folder *f;
 	const cw_migrate_options *o;
 	cw_migrate_result *r;
-	char *ident;          /* the table name quoted as drizzle quotes it */
+	char *ident;          /* the table name quoted as drizzle quotes it
+			      ** (its escapeName: cw_db_quote_ident) */
 	char **applied_hashes;/* every hash in the table, for reporting */
 	double *applied_when; /* created_at of every row, for reporting */
 	size_t n_applied_rows;
 } run;
-
-/* drizzle's escapeName: wrap in double quotes, double the inner ones. */
-static char *quote_ident(const char *name)
-{
-	size_t n = strlen(name), i, o = 0;
-	char *q = malloc(2 * n + 3);
-
-	if (q == NULL)
-		return NULL;
-	q[o++] = '"';
-	for (i = 0; i < n; i++) {
-		if (name[i] == '"')
-			q[o++] = '"';
-		q[o++] = name[i];
-	}
-	q[o++] = '"';
-	q[o] = '\0';
-	return q;
-}
 
 static char *fmt_sql(const char *fmt, const char *ident)
 {
@@ -426,7 +408,7 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 	out->n_entries = f->n_migrations;
 	out->entries = calloc(f->n_migrations ? f->n_migrations : 1,
 			      sizeof(*out->entries));
-	x.ident = quote_ident(opts->table ? opts->table :
+	x.ident = cw_db_quote_ident(opts->table ? opts->table :
 			      CW_MIGRATIONS_TABLE);
 	if (out->entries == NULL || x.ident == NULL) {
 		free(x.ident);
