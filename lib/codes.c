@@ -153,6 +153,9 @@ static const cw_code_info table[] = {
 {"R004", CW_SEV_ERROR, "database busy",
  "another process held the database lock past the timeout; retry or raise --busy-timeout",
  "a long write transaction in another process"},
+{"R005", CW_SEV_ERROR, "database unreadable",
+ "the file is not a SQLite database, is corrupt, or cannot be opened; check the path (cw never modifies such a file)",
+ "cw migrate --db notes.txt"},
 };
 
 const cw_code_info *cw_code_lookup(const char *code)

@@ -45,7 +45,7 @@ static int probe(sqlite3 *db, const char *path, cw_error *err)
 				    "%s: locked by another process past the "
 				    "busy timeout (SQLite: %s)", path,
 				    sqlite3_errmsg(db));
-	return cw_error_set(err, CW_EINVAL, NULL, path, 0,
+	return cw_error_set(err, CW_EINVAL, "R005", path, 0,
 			    "%s: cannot read database: %s", path,
 			    sqlite3_errmsg(db));
 }
@@ -58,7 +58,7 @@ static int open_flags(sqlite3 **out, const char *path, int flags,
 
 	*out = NULL;
 	if (rc != SQLITE_OK) {
-		cw_error_set(err, CW_EIO, NULL, path, 0,
+		cw_error_set(err, CW_EIO, "R005", path, 0,
 			     "%s: cannot open database: %s", path,
 			     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close(db);
