@@ -31,7 +31,7 @@ FIXTURE  := fixtures/codewalkers/apps/server/drizzle
 NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
-.PHONY: all deps deps-system deps-node run test unit cases conformance readme-check \
+.PHONY: all deps deps-system deps-node run test unit cases conformance readme-check fuzz \
 	coverage sanitize bench clean readme-codes
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
@@ -153,3 +153,18 @@ readme-check: $(BUILD)/cw
 	@awk '/<!-- codes:begin -->/{on=1;next} /<!-- codes:end -->/{on=0} on' \
 	  README.md | cmp -s - $(BUILD)/codes.md || \
 	  { echo "README.md rule list is out of date: run make readme-codes"; exit 1; }
+
+# Fuzzing: libFuzzer targets over the untrusted-input readers (clang).
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
+fuzz: deps-system
+	@command -v clang >/dev/null || { echo "make fuzz: clang is needed"; exit 2; }
+	@mkdir -p build/fuzz
+	@set -e; for t in journal sql; do \
+	  clang $(FUZZ_FLAGS) $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t \
+	    cases/fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS); \
+	  mkdir -p build/fuzz/corpus_$$t; \
+	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
+	    build/fuzz/corpus_$$t cases/fuzz/corpus/$$t 2>&1 | tail -3; \
+	done
+	@echo "make fuzz: no crash"

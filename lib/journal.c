@@ -3,6 +3,7 @@
 ** cJSON does not keep (found by a small parallel scan of the text).
 */
 #include "journal.h"
+#include "jsonstrict.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -320,8 +321,8 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	const cJSON *entries, *v;
 	const char *end = NULL;
 	pos_scan scan;
-	size_t k;
-	int rc = 0, col;
+	size_t k, bad = 0;
+	int rc = 0, col = 0, line = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->path = strdup(path);
@@ -340,16 +341,23 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 				  "mark; drizzle cannot parse it", path);
 		goto done;
 	}
-	/* text[len] is the NUL cJSON needs to see when asked to require
-	** the end of the input. */
-	root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	/* JSON.parse is strict where cJSON is lenient: validate first, so
+	** that what drizzle cannot parse never passes.  Then text[len] is
+	** the NUL cJSON needs to see when asked to require the end. */
+	if (cw_json_strict_validate(text, len, &bad) == 0)
+		root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
+	else
+		cw_text_line_col(text, bad, &line, &col);
 	if (root == NULL) {
-		int line = json_error_line(text, len, &col);
+		if (line == 0)
+			line = json_error_line(text, len, &col);
 		cw_diags_add(diags, "J002", path, line, col,
-			     "journal is not valid JSON");
+			     "journal is not valid JSON (JSON.parse, and so "
+			     "drizzle, stops at line %d column %d)", line,
+			     col);
 		rc = cw_error_set(err, CW_EINVAL, "J002", path, line,
-				  "%s:%d: journal is not valid JSON", path,
-				  line);
+				  "%s:%d:%d: journal is not valid JSON",
+				  path, line, col);
 		goto done;
 	}
 	entries = last_item(root, "entries");
@@ -405,7 +413,7 @@ done:
 int cw_journal_load(cw_journal *out, const char *dir, cw_diags *diags,
 		    cw_error *err)
 {
-	cw_bytes text = {0};
+	cw_bytes text = {0}, decoded = {0};
 	cw_error read_err = {0};
 	char *path;
 	size_t n = strlen(dir) + sizeof("/meta/_journal.json");
@@ -428,9 +436,15 @@ int cw_journal_load(cw_journal *out, const char *dir, cw_diags *diags,
 		cw_error_set(err, rc, "J001", path, 0, "%s",
 			     read_err.message);
 	}
+	/* drizzle reads the journal through Buffer#toString: invalid UTF-8
+	** becomes U+FFFD before JSON.parse sees it, in tags too. */
 	if (rc == 0)
-		rc = cw_journal_parse(out, path, text.data, text.len, diags,
-				      err);
+		rc = cw_text_utf8_sanitize(&decoded, text.data, text.len, NULL,
+					   err);
+	if (rc == 0)
+		rc = cw_journal_parse(out, path, decoded.data, decoded.len,
+				      diags, err);
+	cw_bytes_free(&decoded);
 	cw_bytes_free(&text);
 	free(path);
 	return rc;
