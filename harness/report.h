@@ -9,6 +9,8 @@
 #include "../lib/diag.h"
 #include "../lib/migrate.h"
 
+struct cJSON;
+
 typedef struct migrate_report {
 	const char *db;
 	const char *migrations;
@@ -24,6 +26,10 @@ void report_migrate_text(FILE *out, const migrate_report *r);
 
 /* Returns 0, or -1 if out of memory. */
 int report_migrate_json(FILE *out, const migrate_report *r);
+
+/* Print root as indented JSON and a newline, then free it.  Returns 0,
+** or -1 if out of memory. */
+int report_print_json(FILE *out, struct cJSON *root);
 
 /* A cJSON array of diagnostics, shared by every JSON writer. */
 struct cJSON *report_diags_json(const cw_diags *d);

@@ -35,7 +35,6 @@ void report_check_text(FILE *out, const check_report *r)
 int report_check_json(FILE *out, const check_report *r)
 {
 	cJSON *root = cJSON_CreateObject(), *counts;
-	char *text;
 
 	if (root == NULL)
 		return -1;
@@ -55,13 +54,7 @@ int report_check_json(FILE *out, const check_report *r)
 				(double)cw_diags_count(r->diags, CW_SEV_NOTE));
 	cJSON_AddItemToObject(root, "diagnostics",
 			      report_diags_json(r->diags));
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		return -1;
-	fprintf(out, "%s\n", text);
-	free(text);
-	return 0;
+	return report_print_json(out, root);
 }
 
 static void xml_text(FILE *out, const char *s)

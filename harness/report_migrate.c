@@ -46,6 +46,18 @@ void report_migrate_text(FILE *out, const migrate_report *r)
 		fprintf(out, "FAILED: %s\n", r->err ? r->err->message : "");
 }
 
+int report_print_json(FILE *out, struct cJSON *root)
+{
+	char *text = cJSON_Print(root);
+
+	cJSON_Delete(root);
+	if (text == NULL)
+		return -1;
+	fprintf(out, "%s\n", text);
+	free(text);
+	return 0;
+}
+
 cJSON *report_diags_json(const cw_diags *d)
 {
 	cJSON *arr = cJSON_CreateArray();
@@ -101,7 +113,6 @@ int report_migrate_json(FILE *out, const migrate_report *r)
 {
 	const cw_migrate_result *res = r->result;
 	cJSON *root = cJSON_CreateObject(), *arr, *diags;
-	char *text;
 	size_t k;
 
 	if (root == NULL)
@@ -146,11 +157,5 @@ int report_migrate_json(FILE *out, const migrate_report *r)
 		cJSON_Delete(more);
 	}
 	cJSON_AddItemToObject(root, "diagnostics", diags);
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
-	if (text == NULL)
-		return -1;
-	fprintf(out, "%s\n", text);
-	free(text);
-	return 0;
+	return report_print_json(out, root);
 }

@@ -49,6 +49,19 @@ static int skip_string(pos_scan *p, size_t *a, size_t *b)
 
 static int skip_value(pos_scan *p, int depth);
 
+/* An object key and its ':'; the key's raw bytes are [*a, *b). */
+static int scan_key(pos_scan *p, size_t *a, size_t *b)
+{
+	if (skip_string(p, a, b) != 0)
+		return -1;
+	skip_ws(p);
+	if (p->i >= p->len || p->s[p->i] != ':')
+		return -1;
+	p->i++;
+	skip_ws(p);
+	return 0;
+}
+
 static int key_is(pos_scan *p, size_t a, size_t b, const char *k)
 {
 	return b - a == strlen(k) && memcmp(p->s + a, k, b - a) == 0;
@@ -79,13 +92,8 @@ static int scan_entry(pos_scan *p, cw_journal_entry *e)
 			p->i++;
 			return 0;
 		}
-		if (skip_string(p, &a, &b) != 0)
+		if (scan_key(p, &a, &b) != 0)
 			return -1;
-		skip_ws(p);
-		if (p->i >= p->len || p->s[p->i] != ':')
-			return -1;
-		p->i++;
-		skip_ws(p);
 		is_tag = key_is(p, a, b, "tag");
 		if (key_is(p, a, b, "idx"))
 			e->idx_line = line_at(p, p->i);
@@ -165,13 +173,8 @@ static int skip_value(pos_scan *p, int depth)
 			return 0;
 		}
 		if (open == '{') {
-			if (skip_string(p, &a, &b) != 0)
+			if (scan_key(p, &a, &b) != 0)
 				return -1;
-			skip_ws(p);
-			if (p->i >= p->len || p->s[p->i] != ':')
-				return -1;
-			p->i++;
-			skip_ws(p);
 			if (top && key_is(p, a, b, "entries")) {
 				if (scan_entries(p) != 0)
 					return -1;
