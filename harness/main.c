@@ -4,6 +4,9 @@
 */
 #include "cmds.h"
 #include "msg.h"
+#include "../lib/db.h"
+
+#define CW_VERSION "0.2.0"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +44,8 @@ static void usage(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
 		fprintf(f, "  %-18s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(f, "\n`cw <command> --help` describes a command's options."
+	fprintf(f, "\n`cw <command> --help` describes a command's options;"
+		"\n`cw --version` names the SQLite cw runs and its origin."
 		"\n");
 }
 
@@ -56,6 +60,13 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 ||
+	    strcmp(argv[1], "version") == 0) {
+		printf("cw %s\nSQLite %s (%s)\nfrom %s\n", CW_VERSION,
+		       sqlite3_libversion(), sqlite3_sourceid(),
+		       cw_db_sqlite_origin());
 		return 0;
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)

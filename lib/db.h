@@ -4,7 +4,10 @@
 **
 ** better-sqlite3 12 (src/objects/database.cpp, deps/defines.gypi): extended
 ** result codes, a busy timeout, defensive mode, foreign keys ON, and
-** double-quoted string literals OFF.  The system SQLite defaults to the
+** double-quoted string literals OFF.  The amalgamation is built with the
+** same defaults (SQLITE_DQS=0, SQLITE_DEFAULT_FOREIGN_KEYS=1); setting them
+** per connection keeps a connection right whatever SQLite it runs on. Stock
+** SQLite defaults to the
 ** opposite for the last two (spec/drizzle-semantics.md section 3b).
 */
 #ifndef CW_DB_H
@@ -14,6 +17,10 @@
 #include "error.h"
 
 #define CW_DB_DEFAULT_BUSY_MS 60000
+
+/* Where the linked SQLite came from: the better-sqlite3 release whose
+** amalgamation and compile options were built in (set by the Makefile). */
+const char *cw_db_sqlite_origin(void);
 
 /* Apply better-sqlite3's connection settings to db. */
 int cw_db_configure(sqlite3 *db, int busy_timeout_ms, cw_error *err);
