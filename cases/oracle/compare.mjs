@@ -99,15 +99,18 @@ function firstLine(c) {
   return (c.stderr.split('\n')[0] || '').slice(0, 200);
 }
 
-// The rows the real migrator left in the migrations table must be the entries
-// cw reports as "applied" (on success; and after a failure, none, unless a
-// COMMIT inside a migration made earlier ones stay).
-export function compareApplied(before, after, c, diffs) {
+// The rows the real migrator recorded in the migrations table must be the
+// entries cw reports as "applied" (on success; and after a failure, none,
+// unless a COMMIT inside a migration made earlier ones stay). `recorded`
+// (drizzle-migrate.mjs) lists the hashes drizzle's own INSERT wrote and
+// committed, so a migration that edits or deletes rows of the table does not
+// confuse the check; without it, the rows appended to the table are used.
+export function compareApplied(before, after, c, diffs, recorded) {
   if (!c.json || !Array.isArray(c.json.entries)) return;
   if (c.exit !== 0 && c.exit !== 1) return;
   const old = Array.isArray(before) ? before.length : 0;
-  const added = (Array.isArray(after) ? after : []).slice(old)
-    .map((r) => r.hash[1]);
+  const added = Array.isArray(recorded) ? recorded
+    : (Array.isArray(after) ? after : []).slice(old).map((r) => r.hash[1]);
   const claimed = c.json.entries.filter((e) => e.status === 'applied')
     .map((e) => e.hash);
   if (JSON.stringify(added) !== JSON.stringify(claimed)) {

@@ -188,7 +188,7 @@ function runSteps(opts, work, start, steps, table) {
     const da = dumpDatabase(dbO, dumpTable);
     const db = dumpDatabase(dbC, dumpTable);
     if (!local.some((d) => d.what === 'outcome')) {
-      cmp.compareApplied(before.migrations, da.migrations, c, local);
+      cmp.compareApplied(before.migrations, da.migrations, c, local, o.recorded);
       cmp.compareHighWater(hw, c, local);
     }
     cmp.compareDumps(da, db, local);

@@ -3,7 +3,7 @@
 //
 //   node drizzle-migrate.mjs --db FILE --migrations DIR [--table NAME]
 //
-// Output: {"ok", "stage", "message", "sql", "outer"}
+// Output: {"ok", "stage", "message", "sql", "outer", "recorded"}
 //   ok       true when migrate() returned normally
 //   stage    "read" when drizzle failed before running any SQL (missing
 //            journal, missing .sql file, bad JSON), "apply" otherwise, null on
@@ -14,6 +14,9 @@
 //   outer    the message of the error migrate() finally threw; it differs from
 //            `message` when drizzle's own ROLLBACK also fails (a migration
 //            that ran COMMIT and then failed) and masks the real cause
+//   recorded the hashes drizzle's own INSERT wrote into the migrations table
+//            during this run and that were committed, in order (a migration
+//            that edits or deletes rows of that table does not change it)
 // Exits 0 in both cases; the JSON says what happened.
 
 import Database from 'better-sqlite3';
@@ -21,18 +24,27 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { fileURLToPath } from 'node:url';
 
+// drizzle's own bookkeeping INSERT (any table name, quoted as drizzle quotes it).
+const DRIZZLE_INSERT =
+  /^INSERT INTO "(?:[^"]|"")*" \("hash", "created_at"\) VALUES\(\?, \?\)$/;
+
 // Wraps a better-sqlite3 Statement so that an error thrown while executing it
-// is recorded (prepare() errors are caught in instrument() below).
-function wrapStatement(stmt, source, record) {
+// is recorded (prepare() errors are caught in instrument() below) and every
+// execution is reported to settle().
+function wrapStatement(stmt, source, record, settle) {
   for (const name of ['run', 'get', 'all', 'iterate']) {
     const orig = stmt[name];
     stmt[name] = function (...args) {
+      let out;
       try {
-        return orig.apply(stmt, args);
+        out = orig.apply(stmt, args);
       } catch (e) {
         record(source, e);
+        settle(source, null, true);
         throw e;
       }
+      settle(source, args, false);
+      return out;
     };
   }
   return stmt;
@@ -40,12 +52,25 @@ function wrapStatement(stmt, source, record) {
 
 // Replaces the instance's prepare() so every statement drizzle runs is
 // logged and the first failure (prepare or execution) is kept.
+// Also keeps the hashes drizzle's INSERT wrote: pending while a transaction
+// is open, recorded once the connection is out of it by anything but a
+// rollback (drizzle's COMMIT, a COMMIT inside a migration, or autocommit).
 function instrument(sqlite) {
-  const state = { first: null, count: 0 };
+  const state = { first: null, count: 0, pending: [], recorded: [] };
   const record = (source, e) => {
     if (state.first === null) {
       state.first = { sql: source, message: String(e && e.message) };
     }
+  };
+  const settle = (source, args, failed) => {
+    if (!failed && DRIZZLE_INSERT.test(source) && args.length === 2) {
+      state.pending.push(String(args[0]));
+    }
+    if (sqlite.inTransaction) return;
+    if (!failed && !/^\s*ROLLBACK\b/i.test(source)) {
+      state.recorded.push(...state.pending);
+    }
+    state.pending = [];
   };
   const origPrepare = sqlite.prepare;
   sqlite.prepare = function (source) {
@@ -57,7 +82,7 @@ function instrument(sqlite) {
       record(source, e);
       throw e;
     }
-    return wrapStatement(stmt, source, record);
+    return wrapStatement(stmt, source, record, settle);
   };
   return state;
 }
@@ -71,16 +96,17 @@ export function runDrizzleMigrate({ db: dbFile, migrations, table }) {
   if (table !== undefined && table !== null) config.migrationsTable = table;
   try {
     migrate(drizzle(sqlite), config);
-    return { ok: true, stage: null, message: null, sql: null, outer: null };
+    return { ok: true, stage: null, message: null, sql: null, outer: null,
+      recorded: state.recorded };
   } catch (e) {
     const outer = String(e && e.message);
     if (state.first === null) {
       // Nothing reached SQLite: readMigrationFiles() threw.
       return { ok: false, stage: state.count === 0 ? 'read' : 'apply',
-        message: outer, sql: null, outer };
+        message: outer, sql: null, outer, recorded: state.recorded };
     }
     return { ok: false, stage: 'apply', message: state.first.message,
-      sql: state.first.sql, outer };
+      sql: state.first.sql, outer, recorded: state.recorded };
   } finally {
     sqlite.close();
   }

@@ -99,6 +99,9 @@ export function dumpDatabase(dbFile, migrationsTable = '__drizzle_migrations') {
     out.pragmas = {
       user_version: String(one('PRAGMA user_version')),
       application_id: String(one('PRAGMA application_id')),
+      // A fresh connection reports "wal" for a database in WAL mode (kept in
+      // the file header) and "delete" otherwise.
+      journal_mode: String(one('PRAGMA journal_mode')),
     };
     const schemaStmt = db.prepare(
       'SELECT type, name, tbl_name, typeof(sql), CAST(sql AS BLOB) ' +

@@ -1,0 +1,1 @@
+UPDATE `jobs` SET `state` = 'queued' WHERE `state` = 'new' ORDER BY `id` DESC LIMIT 2;

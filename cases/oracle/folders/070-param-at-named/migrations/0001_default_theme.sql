@@ -1,0 +1,5 @@
+CREATE TABLE `themes` (
+	`name` text PRIMARY KEY NOT NULL
+);--> statement-breakpoint
+INSERT INTO `settings` (`key`, `value`) VALUES ('theme', @theme);--> statement-breakpoint
+INSERT INTO `themes` VALUES ('dark');

@@ -1,0 +1,3 @@
+CREATE TABLE `a` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE `b` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,2 @@
+UPDATE "__drizzle_migrations" SET "hash" = 'ae559f9cc1218aa416082ec6286b73a084856e54f0e614abe186ddfb94c377a4' WHERE "created_at" = 1700000001000;--> statement-breakpoint
+UPDATE "__drizzle_migrations" SET "created_at" = "created_at" + 0.5 WHERE "hash" = '5431cb83ede71c871517b42c3be8eeddd1c0e4f50c5086cea60094f9c48d8bd2';

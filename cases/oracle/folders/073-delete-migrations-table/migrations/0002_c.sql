@@ -1,0 +1,3 @@
+CREATE TABLE `c` (
+	`id` integer PRIMARY KEY NOT NULL
+);

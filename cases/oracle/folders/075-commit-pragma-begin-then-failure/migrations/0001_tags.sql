@@ -1,0 +1,3 @@
+CREATE TABLE `tags` (
+	`id` integer PRIMARY KEY NOT NULL
+);
