@@ -4,6 +4,7 @@
 #include "cmds.h"
 #include "msg.h"
 #include "opts.h"
+#include "profile_opts.h"
 #include "report.h"
 #include "../lib/folder.h"
 #include "../lib/migrate.h"
@@ -13,21 +14,31 @@
 
 static const char usage[] =
 	"cw migrate --db FILE [--migrations DIR] [--table NAME] [--dry-run] "
-	"[--format text|json]";
+	"[--format text|json] [--config FILE] [--foreign-keys on|off] "
+	"[--functions NAME/ARITY,...]";
 
 int cmd_migrate(int argc, char **argv)
 {
 	const char *db = NULL, *dir = NULL, *table = NULL, *dry = NULL;
 	const char *format = NULL, *legacy = NULL, *seq = NULL, *busy = NULL;
+	profile_opts po = {NULL, NULL, NULL};
 	const opt table_[] = {
 		{"--db", "FILE", "database file (default: $CW_DB)", &db},
 		{"--migrations", "DIR", "migrations folder (default: "
 		 CW_DEFAULT_MIGRATIONS ")", &dir},
-		{"--table", "NAME", "migrations table (default: "
-		 CW_MIGRATIONS_TABLE ")", &table},
+		{"--table", "NAME", "migrations table (default: the "
+		 "profile's, else " CW_MIGRATIONS_TABLE ")", &table},
 		{"--dry-run", NULL, "apply to an in-memory copy; touch "
 		 "nothing", &dry},
 		{"--format", "FMT", "text (default) or json", &format},
+		{"--config", "FILE", "how the app runs the migrator "
+		 "(default: the nearest " CW_PROFILE_FILE ", or $CW_CONFIG)",
+		 &po.config},
+		{"--foreign-keys", "on|off", "foreign keys during migrate() "
+		 "(stock better-sqlite3: on)", &po.fk},
+		{"--functions", "LIST", "SQL functions the app registers, "
+		 "NAME/ARITY comma-separated (deterministic stand-ins)",
+		 &po.functions},
 		{"--busy-timeout", "MS", "wait this long for another "
 		 "migrator's lock (default 60000)", &busy},
 		{"--legacy-rule", NULL, "use better-sqlite3's old "
@@ -38,7 +49,8 @@ int cmd_migrate(int argc, char **argv)
 	};
 	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
 	cw_folder_options fo = CW_FOLDER_OPTIONS_INIT;
-	cw_diags diags = CW_DIAGS_INIT;
+	cw_diags diags = CW_DIAGS_INIT, found = CW_DIAGS_INIT;
+	cw_profile profile = CW_PROFILE_INIT;
 	cw_migrate_result res;
 	cw_folder folder;
 	cw_error err = {0};
@@ -51,11 +63,22 @@ int cmd_migrate(int argc, char **argv)
 			NULL, 0, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (db == NULL)
-		db = env_or_null("CW_DB");
+	if (db == NULL && getenv("CW_DB") != NULL) {
+		db = getenv("CW_DB");
+		if (db[0] == '\0') {
+			msg_error("CW_DB is set but empty: give a database "
+				  "file");
+			return 2;
+		}
+	}
 	if (db == NULL) {
 		msg_error("no database: give --db FILE or set CW_DB\n"
 			  "usage: %s", usage);
+		return 2;
+	}
+	if (db[0] == '\0' || strcmp(db, ":memory:") == 0) {
+		msg_error("--db \"%s\" names no file: the migrated database "
+			  "would vanish when cw exits; give a file path", db);
 		return 2;
 	}
 	if (dir == NULL)
@@ -68,6 +91,8 @@ int cmd_migrate(int argc, char **argv)
 		msg_error("--busy-timeout needs milliseconds, got '%s'", busy);
 		return 2;
 	}
+	if (profile_opts_resolve(&profile, &po, dir) != 0)
+		return 2;
 	json = format && strcmp(format, "json") == 0;
 	mo.table = table;
 	mo.dry_run = dry != NULL;
@@ -75,15 +100,17 @@ int cmd_migrate(int argc, char **argv)
 	mo.sequence = seq ? CW_SEQ_DRIZZLE : CW_SEQ_LOCKED;
 	mo.busy_timeout_ms = (int)(busy_ms > 0x7fffffff ? 0x7fffffff :
 				   busy_ms);
+	mo.profile = &profile;
 
 	memset(&res, 0, sizeof(res));
 	memset(&rep, 0, sizeof(rep));
 	rep.db = db;
 	rep.migrations = dir;
-	rep.table = table ? table : CW_MIGRATIONS_TABLE;
+	rep.table = table ? table : profile.table ? profile.table :
+		    CW_MIGRATIONS_TABLE;
 	rep.dry_run = mo.dry_run;
 	rep.folder = &folder;
-	rep.diags = &diags;
+	rep.diags = &found;
 	rep.err = &err;
 	rc = cw_folder_load(&folder, dir, &fo, &diags, &err);
 	if (rc == 0) {
@@ -91,40 +118,26 @@ int cmd_migrate(int argc, char **argv)
 		if (rc == 0 || rc == CW_ESQL)
 			rep.result = &res;
 	}
+	/* Loading findings first, then what the run decided. */
+	cw_diags_take(&found, &diags);
+	if (rc != 0 && found.n == 0 && !err.diag[0]) {
+		msg_cw_error(&err);
+	} else if (cw_migrate_diags(&found, rep.result, &folder, rc, &err,
+				    db) != 0) {
+		msg_error("out of memory");
+	}
 	if (json)
 		report_migrate_json(stdout, &rep);
-	else
+	else {
 		report_migrate_text(stdout, &rep);
-	for (i = 0; i < res.diags.n; i++)
-		msg_diag(stderr, &res.diags.items[i]);
-	if (rc == CW_ESQL && res.failure.has_failure) {
-		cw_diags fail = CW_DIAGS_INIT;
-		cw_diag *g = cw_diags_add(&fail, "R002",
-					  err.path[0] ? err.path : db,
-					  err.line, 0, "%s", err.message);
-		if (g && res.failure.rollback_failed)
-			cw_diag_set_hint(g, "the batch's transaction had "
-					 "already ended (COMMIT or ROLLBACK "
-					 "inside a migration): work before "
-					 "the failure stayed in the database");
-		if (g)
-			msg_diag(stderr, g);
-		cw_diags_free(&fail);
-	} else if (rc != 0 && diags.n > 0 && !json) {
-		for (i = 0; i < diags.n; i++)
-			msg_diag(stderr, &diags.items[i]);
-	} else if (rc != 0 && err.diag[0]) {
-		cw_diags one = CW_DIAGS_INIT;
-		msg_diag(stderr, cw_diags_add(&one, err.diag,
-			 err.path[0] ? err.path : db, err.line, 0, "%s",
-			 err.message));
-		cw_diags_free(&one);
-	} else if (rc != 0) {
-		msg_cw_error(&err);
+		for (i = 0; i < found.n; i++)
+			msg_diag(stdout, &found.items[i]);
 	}
 	status = rc == 0 ? 0 : rc == CW_ESQL ? 1 : 2;
 	cw_migrate_result_free(&res);
 	cw_folder_free(&folder);
 	cw_diags_free(&diags);
+	cw_diags_free(&found);
+	cw_profile_free(&profile);
 	return status;
 }

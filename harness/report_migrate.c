@@ -5,7 +5,9 @@
 
 #include <cjson/cJSON.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *status_label(cw_mig_status s, int dry)
 {
@@ -14,6 +16,8 @@ static const char *status_label(cw_mig_status s, int dry)
 	case CW_MIG_WOULD_APPLY: return "would apply";
 	case CW_MIG_ALREADY_APPLIED: return "already applied";
 	case CW_MIG_SKIPPED: return "SKIPPED";
+	case CW_MIG_PENDING: return "pending";
+	case CW_MIG_PARTIAL: return "PARTIALLY applied";
 	case CW_MIG_NOT_RUN: return dry ? "would fail" : "not applied";
 	}
 	return "?";
@@ -29,6 +33,7 @@ void report_migrate_text(FILE *out, const migrate_report *r)
 		r->table);
 	if (res == NULL)
 		return;
+	fprintf(out, "profile: %s\n", res->profile);
 	for (k = 0; k < res->n_entries; k++) {
 		const cw_migrate_entry *e = &res->entries[k];
 		fprintf(out, "  %-16s %s\n", status_label(e->status,
@@ -85,11 +90,40 @@ cJSON *report_diags_json(const cw_diags *d)
 	return arr;
 }
 
+/* A JSON string of s[0..n), NUL bytes included (cJSON's strings end at
+** the first NUL, and a piece may hold one: SQLite stops reading there). */
+static cJSON *string_with_nul(const char *s, size_t n)
+{
+	char *buf = malloc(n * 6 + 3);
+	size_t i, o = 0;
+	cJSON *item;
+
+	if (buf == NULL)
+		return NULL;
+	buf[o++] = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(buf + o, 7, "\\u%04x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	item = cJSON_CreateRaw(buf);
+	free(buf);
+	return item;
+}
+
 static cJSON *failure_json(const migrate_report *r)
 {
 	const cw_migrate_failure *fl = &r->result->failure;
 	cJSON *o = cJSON_CreateObject();
-	int own = fl->entry == (size_t)-1;
+	int own = fl->entry == CW_MIGRATE_OWN;
 
 	if (own) {
 		cJSON_AddNullToObject(o, "tag");
@@ -104,8 +138,17 @@ static cJSON *failure_json(const migrate_report *r)
 	cJSON_AddNumberToObject(o, "piece", (double)fl->piece);
 	cJSON_AddNumberToObject(o, "line", fl->line);
 	cJSON_AddStringToObject(o, "message", fl->message);
-	cJSON_AddStringToObject(o, "sql", fl->sql ? fl->sql : "");
-	cJSON_AddBoolToObject(o, "rollback_failed", fl->rollback_failed);
+	if (fl->sql && memchr(fl->sql, '\0', fl->sql_len))
+		cJSON_AddItemToObject(o, "sql", string_with_nul(fl->sql,
+							       fl->sql_len));
+	else
+		cJSON_AddStringToObject(o, "sql", fl->sql ? fl->sql : "");
+	cJSON_AddStringToObject(o, "reason", fl->verdict ==
+		CW_PIECE_PARAMETERS ? "parameters" : fl->verdict ==
+		CW_PIECE_MULTIPLE ? "more-than-one-statement" : fl->verdict ==
+		CW_PIECE_NO_STATEMENT ? "no-statement" : "sqlite");
+	cJSON_AddBoolToObject(o, "rollback_failed",
+			      r->result->rollback_failed);
 	return o;
 }
 
@@ -124,6 +167,8 @@ int report_migrate_json(FILE *out, const migrate_report *r)
 	cJSON_AddStringToObject(root, "migrations", r->migrations);
 	cJSON_AddStringToObject(root, "table", r->table);
 	cJSON_AddBoolToObject(root, "dry_run", r->dry_run);
+	if (res)
+		cJSON_AddStringToObject(root, "profile", res->profile);
 	if (res && res->has_high_water && isfinite(res->high_water))
 		cJSON_AddNumberToObject(root, "high_water", res->high_water);
 	else
@@ -139,6 +184,9 @@ int report_migrate_json(FILE *out, const migrate_report *r)
 		cJSON_AddStringToObject(o, "hash", m->hashes.drizzle);
 		cJSON_AddStringToObject(o, "status",
 					cw_mig_status_name(e->status));
+		if (e->status == CW_MIG_ALREADY_APPLIED)
+			cJSON_AddStringToObject(o, "matched_hash",
+				cw_hash_variant_name(e->matched));
 		cJSON_AddItemToArray(arr, o);
 	}
 	if (res && res->failure.has_failure)
@@ -149,13 +197,6 @@ int report_migrate_json(FILE *out, const migrate_report *r)
 	    !(res && res->failure.has_failure))
 		cJSON_AddStringToObject(root, "error", r->err->message);
 	diags = report_diags_json(r->diags);
-	if (res && diags) {
-		cw_diags tmp = res->diags;
-		cJSON *more = report_diags_json(&tmp), *it;
-		while (more && (it = cJSON_DetachItemFromArray(more, 0)))
-			cJSON_AddItemToArray(diags, it);
-		cJSON_Delete(more);
-	}
 	cJSON_AddItemToObject(root, "diagnostics", diags);
 	return report_print_json(out, root);
 }

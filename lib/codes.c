@@ -4,6 +4,7 @@
 #include "codes.h"
 
 #include <string.h>
+#include <strings.h>
 
 static const cw_code_info table[] = {
 /* J: the journal (meta/_journal.json) and the files it names. */
@@ -49,6 +50,9 @@ static const cw_code_info table[] = {
 {"J014", CW_SEV_ERROR, "journal has no entries array",
  "the journal must be an object with an \"entries\" array",
  "{\"version\":\"7\"}"},
+{"J015", CW_SEV_ERROR, "migration file never added to the journal",
+ "drizzle never runs a file the journal does not list: run `drizzle-kit generate` again, or add its entry (idx, version, when, tag, breakpoints) at the end of the journal",
+ "0004_users.sql after a journal ending at 0003"},
 /* S: splitting on breakpoints and preparing each piece. */
 {"S001", CW_SEV_ERROR, "more than one statement in a piece",
  "put `--> statement-breakpoint` at the end of the first statement's last line",
@@ -68,6 +72,9 @@ static const cw_code_info table[] = {
 {"S006", CW_SEV_ERROR, "migration file unreadable",
  "check the file's permissions and that it is a regular file",
  "0001_a.sql is a directory"},
+{"S007", CW_SEV_ERROR, "NUL byte hides the rest of a piece",
+ "SQLite stops reading a statement at a NUL byte, so what follows it in the piece silently never runs: remove the NUL (often an editor or encoding accident)",
+ "CREATE TABLE a(x);\\0CREATE TABLE b(y);"},
 /* H: hashes and the immutability lock. */
 {"H001", CW_SEV_ERROR, "locked migration changed",
  "never edit an applied migration: restore the file and add a new migration",
@@ -128,8 +135,8 @@ static const cw_code_info table[] = {
 {"N001", CW_SEV_ERROR, "snapshot unreadable",
  "regenerate the snapshot or fix its JSON",
  "meta/0003_snapshot.json is truncated"},
-{"N002", CW_SEV_ERROR, "snapshot prevId points at no snapshot",
- "the chain of snapshots is broken: restore the missing snapshot or fix prevId",
+{"N002", CW_SEV_WARNING, "snapshot prevId points at no snapshot",
+ "drizzle-kit check accepts it and drizzle applies the folder, but the chain is broken: set prevId to the previous snapshot's id, or restore the missing snapshot",
  "0012's prevId names no existing snapshot id"},
 {"N003", CW_SEV_ERROR, "two snapshots share a prevId",
  "two branches generated from the same parent: drop one migration and regenerate it after merging",
@@ -156,14 +163,24 @@ static const cw_code_info table[] = {
 {"R005", CW_SEV_ERROR, "database unreadable",
  "the file is not a SQLite database, is corrupt, or cannot be opened; check the path (cw never modifies such a file)",
  "cw migrate --db notes.txt"},
+{"R006", CW_SEV_ERROR, "migrator profile invalid",
+ "fix cw.config.json: {\"migrator\": {\"foreignKeys\": true|false, \"table\": \"NAME\", \"functions\": [\"name/arity\"]}}",
+ "{\"migrator\": {\"foreignKeys\": \"no\"}}"},
+{"R007", CW_SEV_ERROR, "migration leaves rows pointing at nothing",
+ "with foreign keys OFF during migrate(), a rebuild or DROP of a parent leaves child rows dangling; repair them in the migration (DELETE or UPDATE the children) or rebuild the children too",
+ "DROP TABLE users; -- tasks.user_id still points at it"},
+{"R008", CW_SEV_WARNING, "statement does nothing inside the migrator's transaction",
+ "PRAGMA journal_mode (and PRAGMA foreign_keys) cannot change inside drizzle's transaction; set it on the connection in the app instead",
+ "PRAGMA journal_mode=WAL; as a migration piece"},
 };
 
+/* Case-insensitive, so that `cw codes s001` finds S001. */
 const cw_code_info *cw_code_lookup(const char *code)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcmp(table[i].code, code) == 0)
+		if (strcasecmp(table[i].code, code) == 0)
 			return &table[i];
 	return NULL;
 }

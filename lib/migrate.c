@@ -1,39 +1,38 @@
 /*
-** migrate.c - drizzle's migrate() for better-sqlite3, in C.
+** migrate.c - the engine: drizzle's migrate() for better-sqlite3, in C,
+** with hooks.  Design in migrate.h.
 */
 #include "migrate.h"
 #include "db.h"
 #include "text.h"
 
 #include <math.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *cw_mig_status_name(cw_mig_status s)
-{
-	switch (s) {
-	case CW_MIG_APPLIED: return "applied";
-	case CW_MIG_WOULD_APPLY: return "would-apply";
-	case CW_MIG_ALREADY_APPLIED: return "already-applied";
-	case CW_MIG_SKIPPED: return "skipped";
-	case CW_MIG_NOT_RUN: return "not-run";
-	}
-	return "not-run";
-}
-
-/* ---- the migrator ---- */
+/* drizzle's own DDL, text included (sqlite_master keeps it verbatim). */
+static const char create_fmt[] =
+	"\n\t\t\tCREATE TABLE IF NOT EXISTS %s (\n"
+	"\t\t\t\tid SERIAL PRIMARY KEY,\n"
+	"\t\t\t\thash text NOT NULL,\n"
+	"\t\t\t\tcreated_at numeric\n"
+	"\t\t\t)\n\t\t";
 
 typedef struct run {
 	sqlite3 *db;
 	const cw_folder *f;
 	const cw_migrate_options *o;
+	const cw_migrate_hooks *h;
 	cw_migrate_result *r;
-	char *ident;          /* the table name quoted as drizzle quotes it
-			      ** (its escapeName: cw_db_quote_ident) */
-	char **applied_hashes;/* every hash in the table, for reporting */
-	double *applied_when; /* created_at of every row, for reporting */
-	size_t n_applied_rows;
+	char *ident;          /* the table name quoted as drizzle quotes it */
+	const char *table;
+	cw_error *err;
+	int trial;            /* a trial run is in progress */
+	char **fk_tables;     /* foreign keys off: violations per table */
+	long long *fk_counts; /* before the migration being applied */
+	size_t n_fk;
 } run;
 
 static char *fmt_sql(const char *fmt, const char *ident)
@@ -46,28 +45,78 @@ static char *fmt_sql(const char *fmt, const char *ident)
 	return s;
 }
 
+static int oom(run *x)
+{
+	return cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0,
+			    "out of memory applying %s", x->f->dir);
+}
+
+/* snprintf may have cut a multi-byte character in two at the end of a
+** fixed buffer; drop the incomplete tail so the text stays UTF-8. */
+static void trim_partial_utf8(char *s)
+{
+	size_t n = strlen(s), i = n, need;
+	unsigned char c;
+
+	while (i > 0 && n - i < 4 &&
+	       ((unsigned char)s[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	c = (unsigned char)s[i - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	if (c >= 0x80 && (n - (i - 1)) < need)
+		s[i - 1] = '\0';
+}
+
+/* Record a failure: the first is drizzle's error; with keep_going the
+** rest are kept too.  -1 when out of memory. */
 static int fail_stmt(run *x, size_t entry, size_t piece, int line,
-		     const char *sql, size_t sql_len, const char *message)
+		     const char *sql, size_t sql_len, cw_verdict verdict,
+		     int sqlite_rc, size_t second, const char *message)
 {
 	cw_migrate_failure *fl = &x->r->failure;
 
-	if (fl->has_failure)
-		return 0;
+	if (fl->has_failure) {
+		cw_migrate_failure *m = realloc(x->r->more, (x->r->n_more +
+						1) * sizeof(*m));
+		if (m == NULL)
+			return -1;
+		x->r->more = m;
+		fl = &m[x->r->n_more++];
+		memset(fl, 0, sizeof(*fl));
+		fl->after_failure = 1;
+	}
 	fl->has_failure = 1;
 	fl->entry = entry;
 	fl->piece = piece;
 	fl->line = line;
+	fl->verdict = verdict;
+	fl->sqlite_rc = sqlite_rc;
+	fl->second_offset = second;
 	snprintf(fl->message, sizeof(fl->message), "%s", message);
+	trim_partial_utf8(fl->message);
+	/* The piece verbatim, a NUL byte inside it included. */
 	fl->sql = malloc(sql_len + 1);
-	if (fl->sql != NULL) {
-		memcpy(fl->sql, sql, sql_len);
-		fl->sql[sql_len] = '\0';
-	}
+	if (fl->sql == NULL)
+		return -1;
+	memcpy(fl->sql, sql, sql_len);
+	fl->sql[sql_len] = '\0';
+	fl->sql_len = sql_len;
 	return 0;
 }
 
-/* Run one statement of the migrator's own; 1 if it failed (recorded). */
-static int own_stmt(run *x, const char *sql, cw_error *err)
+static int busy(run *x, const char *what, const char *tag)
+{
+	return cw_error_set(x->err, CW_EBUSY, "R004", NULL, 0, "database is "
+			    "locked by another process (%s) while %s%s%s",
+			    sqlite3_errmsg(x->db), what, tag ? " " : "",
+			    tag ? tag : "");
+}
+
+/* Run one statement of the migrator's own.  0, 1 if it failed (recorded),
+** or a negative code. */
+static int own_stmt(run *x, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = sqlite3_prepare_v2(x->db, sql, -1, &st, NULL);
@@ -79,158 +128,182 @@ static int own_stmt(run *x, const char *sql, cw_error *err)
 	sqlite3_finalize(st);
 	if (rc == SQLITE_OK)
 		return 0;
-	if ((rc & 0xff) == SQLITE_BUSY) {
-		cw_error_set(err, CW_EBUSY, "R004", NULL, 0,
-			     "database is locked by another process (%s) "
-			     "while running: %s", sqlite3_errmsg(x->db), sql);
-		return -1;
-	}
-	fail_stmt(x, (size_t)-1, 0, 0, sql, strlen(sql),
-		  sqlite3_errmsg(x->db));
+	if ((rc & 0xff) == SQLITE_BUSY)
+		return busy(x, "running", sql);
+	if (fail_stmt(x, CW_MIGRATE_OWN, 0, 0, sql, strlen(sql),
+		      CW_PIECE_SQL_ERROR, sqlite3_extended_errcode(x->db), 0,
+		      sqlite3_errmsg(x->db)) != 0)
+		return oom(x);
 	return 1;
 }
 
-/* Read the high-water mark (and, for reporting, all rows). */
-static int read_table(run *x, cw_error *err)
+static int add_txn_event(run *x, size_t k, size_t p, int line, int began)
 {
-	char *sql = fmt_sql("SELECT id, hash, created_at FROM %s ORDER BY "
-			    "created_at DESC", x->ident);
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc;
+	cw_txn_event *t = realloc(x->r->txn, (x->r->n_txn + 1) * sizeof(*t));
 
-	if (sql == NULL)
-		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-	rc = sqlite3_prepare_v2(x->db, sql, -1, &st, NULL);
-	free(sql);
-	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sqlite3_value *ca = sqlite3_column_value(st, 2);
-		const unsigned char *h = sqlite3_column_text(st, 1);
-		if (!x->r->has_high_water) {
-			/* ORDER BY ... LIMIT 1 in drizzle: the first row. */
-			x->r->has_high_water = 1;
-			x->r->high_water = cw_migrate_js_number(ca);
-		}
-		if (x->n_applied_rows == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			char **hh = realloc(x->applied_hashes,
-					    nc * sizeof(*hh));
-			double *ww = hh ? realloc(x->applied_when,
-						  nc * sizeof(*ww)) : NULL;
-			if (hh)
-				x->applied_hashes = hh;
-			if (ww == NULL)
-				goto nomem;
-			x->applied_when = ww;
-			cap = nc;
-		}
-		x->applied_hashes[x->n_applied_rows] =
-			strdup(h ? (const char *)h : "");
-		x->applied_when[x->n_applied_rows] =
-			cw_migrate_js_number(ca);
-		if (x->applied_hashes[x->n_applied_rows++] == NULL)
-			goto nomem;
-		rc = SQLITE_OK;
+	if (t == NULL)
+		return oom(x);
+	x->r->txn = t;
+	t[x->r->n_txn].entry = k;
+	t[x->r->n_txn].piece = p;
+	t[x->r->n_txn].line = line;
+	t[x->r->n_txn].began = began;
+	x->r->n_txn++;
+	if (!began && !x->r->transaction_ended) {
+		x->r->transaction_ended = 1;
+		x->r->ended_by = k;
 	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
+	return 0;
+}
+
+/* The mode a `PRAGMA [schema.]journal_mode = X` piece asks for, lower
+** case, into want; 0 when the piece is something else. */
+static int journal_mode_request(const char *sql, char *want, size_t n)
+{
+	const char *p = sql, *q;
+	size_t i = 0;
+
+	for (;;) {
+		while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			q = strstr(p + 2, "*/");
+			p = q ? q + 2 : p + strlen(p);
+		} else {
+			break;
+		}
+	}
+	if (strncasecmp(p, "pragma", 6) != 0)
 		return 0;
-	if ((rc & 0xff) == SQLITE_BUSY)
-		return cw_error_set(err, CW_EBUSY, "R004", NULL, 0,
-				    "database is locked by another process "
-				    "(%s)", sqlite3_errmsg(x->db));
-	fail_stmt(x, (size_t)-1, 0, 0, "SELECT id, hash, created_at ...", 31,
-		  sqlite3_errmsg(x->db));
-	return CW_ESQL;
-nomem:
-	sqlite3_finalize(st);
-	return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "out of memory");
+	q = strcasestr(p, "journal_mode");
+	if (q == NULL || strchr(p, ';') < q)
+		return 0;
+	for (q += 12; *q == ' ' || *q == '=' || *q == '(' || *q == '\'' ||
+	     *q == '"'; q++)
+		;
+	while (i + 1 < n && ((*q >= 'a' && *q <= 'z') ||
+	       (*q >= 'A' && *q <= 'Z')))
+		want[i++] = (char)(*q++ | 0x20);
+	want[i] = '\0';
+	return i > 0;
 }
 
-/* Does hash h belong to some entry of the folder (any variant)? */
-static int hash_in_folder(const cw_folder *f, const char *h)
-{
-	size_t k;
-
-	for (k = 0; k < f->n_migrations; k++) {
-		const cw_hashes *x = &f->migrations[k].hashes;
-		if (!strcmp(h, x->drizzle) || !strcmp(h, x->raw) ||
-		    !strcmp(h, x->lf))
-			return 1;
-	}
-	return 0;
-}
-
-/* Was a journal entry at or below the high-water mark applied before?
-** By any of its hashes; or by a row recorded with its exact `when` whose
-** hash is no entry's at all (the file was edited after it was applied).
-** A row of another entry with the same `when` does not count: that is
-** precisely the migration drizzle skips silently (R001). */
-static int was_applied(const run *x, const cw_migration *m)
-{
-	size_t i;
-
-	for (i = 0; i < x->n_applied_rows; i++) {
-		const char *h = x->applied_hashes[i];
-		if (strcmp(h, m->hashes.drizzle) == 0 ||
-		    strcmp(h, m->hashes.raw) == 0 ||
-		    strcmp(h, m->hashes.lf) == 0)
-			return 1;
-	}
-	for (i = 0; i < x->n_applied_rows; i++)
-		if (x->applied_when[i] == m->entry->when &&
-		    !hash_in_folder(x->f, x->applied_hashes[i]))
-			return 1;
-	return 0;
-}
-
-/* Prepare and step each piece of m; 1 on a recorded failure. */
-static int run_pieces(run *x, size_t k, cw_error *err)
+/* A journal_mode piece that ran but left the mode as it was (inside the
+** migrator's transaction SQLite keeps it): R008, it must not look fine. */
+static void note_journal_mode(run *x, size_t k, size_t p, const char *want,
+			      const char *got)
 {
 	const cw_migration *m = &x->f->migrations[k];
-	size_t p;
+	cw_diag *g;
 
+	if (got == NULL || strcmp(want, got) == 0)
+		return;
+	g = cw_diags_add(&x->r->diags, "R008", m->path,
+			 m->pieces.items[p].line, 0, "piece %zu of %s asks "
+			 "for journal_mode %s but the database stays in %s: "
+			 "inside the migrator's transaction SQLite cannot "
+			 "change it, and drizzle reports nothing", p + 1,
+			 m->entry->tag, want, got);
+	cw_diag_set_tag(g, m->entry->tag);
+}
+
+/* Prepare and step piece p of migration k as better-sqlite3's prepare()
+** and run() do.  Fills o; 0 when it ran, 1 when it failed, or a negative
+** code (busy, out of memory). */
+static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
+		      cw_prepared *res)
+{
+	const cw_migration *m = &x->f->migrations[k];
+	const cw_piece *pc = &m->pieces.items[p];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	memset(o, 0, sizeof(*o));
+	o->in_txn_before = !sqlite3_get_autocommit(x->db);
+	rc = cw_rule_prepare(&st, res, x->db, m->text.data + pc->offset,
+			     pc->len, x->o->rule, x->err);
+	if (rc != 0)
+		return rc;
+	if (res->verdict == CW_PIECE_OK) {
+		char want[16], got[16];
+		int mode = journal_mode_request(sqlite3_sql(st), want,
+						sizeof(want));
+		got[0] = '\0';
+		if (sqlite3_step(st) == SQLITE_ROW && mode &&
+		    sqlite3_column_text(st, 0))
+			snprintf(got, sizeof(got), "%s",
+				 sqlite3_column_text(st, 0));
+		rc = sqlite3_reset(st);
+		if (rc == SQLITE_OK && mode && got[0] && !x->trial)
+			note_journal_mode(x, k, p, want, got);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_OK) {
+			res->verdict = CW_PIECE_SQL_ERROR;
+			res->sqlite_rc = sqlite3_extended_errcode(x->db);
+			snprintf(res->message, sizeof(res->message), "%s",
+				 sqlite3_errmsg(x->db));
+		}
+	}
+	o->verdict = res->verdict;
+	o->sqlite_rc = res->sqlite_rc;
+	o->message = res->message;
+	o->in_txn_after = !sqlite3_get_autocommit(x->db);
+	if (res->verdict != CW_PIECE_OK &&
+	    (res->sqlite_rc & 0xff) == SQLITE_BUSY)
+		return busy(x, "running", m->entry->tag);
+	return res->verdict == CW_PIECE_OK ? 0 : 1;
+}
+
+/* Run every piece of migration k.  0 all ran, 1 one failed (recorded
+** unless a trial), or a negative code. */
+static int run_pieces(run *x, size_t k, int trial, int *failed)
+{
+	const cw_migration *m = &x->f->migrations[k];
+	const cw_migrate_hooks *h = x->h;
+	size_t p;
+	int rc;
+
+	*failed = 0;
 	for (p = 0; p < m->pieces.n; p++) {
 		const cw_piece *pc = &m->pieces.items[p];
-		const char *sql = m->text.data + pc->offset;
-		sqlite3_stmt *st = NULL;
+		cw_piece_outcome o;
 		cw_prepared res;
-		int rc = cw_rule_prepare(&st, &res, x->db, sql, pc->len,
-					 x->o->rule, err);
-		if (rc != 0)
-			return -1;
-		if (res.verdict != CW_PIECE_OK) {
-			if ((res.sqlite_rc & 0xff) == SQLITE_BUSY) {
-				cw_error_set(err, CW_EBUSY, "R004", NULL, 0,
-					     "database is locked (%s)",
-					     res.message);
-				return -1;
-			}
-			fail_stmt(x, k, p + 1, pc->line, sql, pc->len,
-				  res.message);
+		if (h && h->before_piece &&
+		    (rc = h->before_piece(h->ctx, x->db, k, p, trial,
+					  x->err)) < 0)
+			return rc;
+		rc = step_piece(x, k, p, &o, &res);
+		if (rc < 0)
+			return rc;
+		if (trial && o.in_txn_before != o.in_txn_after)
+			return cw_error_set(x->err, CW_EINVAL, NULL, m->path,
+				pc->line, "%s piece %zu changes the "
+				"transaction state: it cannot be tried and "
+				"rolled back", m->entry->tag, p + 1);
+		if (!trial && o.in_txn_before != o.in_txn_after &&
+		    add_txn_event(x, k, p, pc->line, o.in_txn_after) != 0)
+			return CW_ENOMEM;
+		if (h && h->after_piece &&
+		    (rc = h->after_piece(h->ctx, x->db, k, p, trial, &o,
+					 x->err)) < 0)
+			return rc;
+		if (o.verdict == CW_PIECE_OK)
+			continue;
+		*failed = 1;
+		if (!trial && fail_stmt(x, k, p + 1, pc->line, m->text.data +
+				pc->offset, pc->len, o.verdict, o.sqlite_rc,
+				res.second_offset, o.message) != 0)
+			return oom(x);
+		if (trial || !x->o->keep_going)
 			return 1;
-		}
-		/* better-sqlite3's run(): one step, then reset. */
-		sqlite3_step(st);
-		rc = sqlite3_reset(st);
-		sqlite3_finalize(st);
-		if ((rc & 0xff) == SQLITE_BUSY) {
-			cw_error_set(err, CW_EBUSY, "R004", m->path,
-				     pc->line, "database is locked by another "
-				     "process (%s) while running %s",
-				     sqlite3_errmsg(x->db), m->entry->tag);
-			return -1;
-		}
-		if (rc != SQLITE_OK) {
-			fail_stmt(x, k, p + 1, pc->line, sql, pc->len,
-				  sqlite3_errmsg(x->db));
-			return 1;
-		}
 	}
 	return 0;
 }
 
-static int record(run *x, size_t k, cw_error *err)
+static int record(run *x, size_t k)
 {
 	const cw_migration *m = &x->f->migrations[k];
 	char *sql = fmt_sql("INSERT INTO %s (\"hash\", \"created_at\") "
@@ -239,7 +312,7 @@ static int record(run *x, size_t k, cw_error *err)
 	int rc;
 
 	if (sql == NULL)
-		return -1;
+		return oom(x);
 	rc = sqlite3_prepare_v2(x->db, sql, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, m->hashes.drizzle, -1,
@@ -251,17 +324,266 @@ static int record(run *x, size_t k, cw_error *err)
 	}
 	sqlite3_finalize(st);
 	if ((rc & 0xff) == SQLITE_BUSY) {
-		cw_error_set(err, CW_EBUSY, "R004", NULL, 0, "database is "
-			     "locked by another process (%s) while recording "
-			     "%s", sqlite3_errmsg(x->db), m->entry->tag);
 		free(sql);
-		return -1;
+		return busy(x, "recording", m->entry->tag);
 	}
-	if (rc != SQLITE_OK)
-		fail_stmt(x, k, 0, 0, sql, strlen(sql),
-			  sqlite3_errmsg(x->db));
+	if (rc != SQLITE_OK &&
+	    fail_stmt(x, k, 0, 0, sql, strlen(sql), CW_PIECE_SQL_ERROR,
+		      sqlite3_extended_errcode(x->db), 0,
+		      sqlite3_errmsg(x->db)) != 0) {
+		free(sql);
+		return oom(x);
+	}
 	free(sql);
 	return rc == SQLITE_OK ? 0 : 1;
+}
+
+/* Foreign keys OFF: PRAGMA foreign_key_check, rows per table.  Tables
+** that have more after migration k than before are what that mode risks:
+** child rows left pointing at a parent a rebuild renamed or dropped.
+** With report 0 the counts are only taken (before the migration). */
+static int fk_violations(run *x, size_t k, int report)
+{
+	const cw_migration *m = &x->f->migrations[k];
+	sqlite3_stmt *st = NULL;
+	char **names = NULL;
+	long long *counts = NULL;
+	size_t n = 0, i;
+	int rc = sqlite3_prepare_v2(x->db, "SELECT \"table\", count(*) FROM "
+				    "pragma_foreign_key_check GROUP BY 1",
+				    -1, &st, NULL);
+
+	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		char **nn = realloc(names, (n + 1) * sizeof(*nn));
+		long long *cc = nn ? realloc(counts, (n + 1) *
+					     sizeof(*cc)) : NULL;
+		if (nn)
+			names = nn;
+		if (cc == NULL || t == NULL ||
+		    (names[n] = strdup(t)) == NULL) {
+			if (cc)
+				counts = cc;
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		counts = cc;
+		counts[n++] = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; report && i < n; i++) {
+		long long was = 0;
+		size_t j;
+		cw_diag *g;
+		for (j = 0; j < x->n_fk; j++)
+			if (strcmp(x->fk_tables[j], names[i]) == 0)
+				was = x->fk_counts[j];
+		if (counts[i] <= was)
+			continue;
+		g = cw_diags_add(&x->r->diags, "R007", m->path, 0, 0,
+				 "%s leaves %lld row%s of %s pointing at "
+				 "nothing (foreign keys are OFF while the "
+				 "app migrates, so nothing stopped it)",
+				 m->entry->tag, counts[i] - was,
+				 counts[i] - was == 1 ? "" : "s", names[i]);
+		cw_diag_set_tag(g, m->entry->tag);
+	}
+	for (i = 0; i < x->n_fk; i++)
+		free(x->fk_tables[i]);
+	free(x->fk_tables);
+	free(x->fk_counts);
+	x->fk_tables = names;
+	x->fk_counts = counts;
+	x->n_fk = n;
+	return rc == SQLITE_NOMEM ? oom(x) : 0;
+}
+
+/* Apply pending migration k, trying it first when a hook asks. */
+static int apply_one(run *x, size_t k)
+{
+	const cw_migrate_hooks *h = x->h;
+	cw_migrate_entry *e = &x->r->entries[k];
+	int rc = 0, failed = 0, want;
+
+	if (x->o->profile && !x->o->profile->foreign_keys &&
+	    (rc = fk_violations(x, k, 0)) != 0)
+		return rc;
+	want = h && h->before_migration ?
+		h->before_migration(h->ctx, x->db, k, 0, x->err) : 0;
+	if (want < 0)
+		return want;
+	if (want == CW_HOOK_STOP) {
+		x->r->stopped = 1;
+		return 2;
+	}
+	if (want == CW_HOOK_TRIAL) {
+		rc = own_stmt(x, "SAVEPOINT cw_trial");
+		if (rc != 0)
+			return rc < 0 ? rc : CW_ESQL;
+		if (h->before_migration(h->ctx, x->db, k, 1, x->err) < 0)
+			rc = x->err->code ? x->err->code : CW_EINVAL;
+		x->trial = 1;
+		if (rc == 0)
+			rc = run_pieces(x, k, 1, &failed);
+		x->trial = 0;
+		if (rc >= 0 && h->after_migration)
+			rc = h->after_migration(h->ctx, x->db, k, 1, failed,
+						x->err) < 0 ? -1 : 0;
+		sqlite3_exec(x->db, "ROLLBACK TO cw_trial; RELEASE cw_trial",
+			     NULL, NULL, NULL);
+		if (rc < 0)
+			return x->err->code ? x->err->code : CW_EINVAL;
+	}
+	rc = run_pieces(x, k, 0, &failed);
+	if (rc == 0 && !failed)
+		rc = record(x, k);
+	if (rc < 0)
+		return rc;
+	if (h && h->after_migration &&
+	    h->after_migration(h->ctx, x->db, k, 0, failed || rc, x->err) < 0)
+		return x->err->code ? x->err->code : CW_EINVAL;
+	if (rc == 0 && !failed) {
+		e->status = x->o->dry_run ? CW_MIG_WOULD_APPLY :
+					    CW_MIG_APPLIED;
+		if (x->o->profile && !x->o->profile->foreign_keys &&
+		    (rc = fk_violations(x, k, 1)) != 0)
+			return rc;
+	}
+	return rc;
+}
+
+/* The loop over journal entries inside the transaction. */
+static int apply_all(run *x)
+{
+	size_t k;
+	int rc;
+
+	for (k = 0; k < x->f->n_migrations; k++) {
+		const cw_plan_entry *pe = &x->r->plan.entries[k];
+		cw_migrate_entry *e = &x->r->entries[k];
+		if (pe->status != CW_MIG_PENDING) {
+			e->status = pe->status;
+			e->matched = pe->matched;
+			continue;
+		}
+		rc = apply_one(x, k);
+		if (rc == 2)
+			return 0;
+		if (rc != 0 && !(rc == 1 && x->o->keep_going))
+			return rc;
+	}
+	return 0;
+}
+
+/* Read the table and decide; a table that cannot be read fails the run
+** as drizzle's SELECT would. */
+static int plan(run *x)
+{
+	int rc = cw_plan_read(&x->r->plan, x->db, x->f, x->table, x->err);
+
+	if (rc == CW_ESQL) {
+		const char *msg = sqlite3_errmsg(x->db);
+		cw_error_clear(x->err);
+		if (fail_stmt(x, CW_MIGRATE_OWN, 0, 0, "SELECT id, hash, "
+			      "created_at ...", 31, CW_PIECE_SQL_ERROR,
+			      sqlite3_extended_errcode(x->db), 0, msg) != 0)
+			return oom(x);
+		return 1;
+	}
+	if (rc != 0)
+		return rc;
+	x->r->has_high_water = x->r->plan.has_high_water;
+	x->r->high_water = x->r->plan.high_water;
+	return 0;
+}
+
+static int migrate_body(run *x)
+{
+	int locked = x->o->sequence == CW_SEQ_LOCKED;
+	char *create = fmt_sql(create_fmt, x->ident);
+	int rc;
+
+	if (create == NULL)
+		return oom(x);
+	rc = own_stmt(x, create);
+	free(create);
+	if (rc == 0 && !locked)
+		rc = plan(x);
+	if (rc == 0)
+		rc = own_stmt(x, locked ? "BEGIN IMMEDIATE" : "BEGIN");
+	if (rc == 0 && locked)
+		rc = plan(x);
+	if (rc == 0)
+		rc = apply_all(x);
+	if (rc == 0)
+		rc = own_stmt(x, "COMMIT");
+	if (rc == 0)
+		return 0;
+	/* drizzle: catch -> ROLLBACK -> rethrow.  When a migration already
+	** ended the transaction, the ROLLBACK itself fails. */
+	if (sqlite3_get_autocommit(x->db))
+		x->r->rollback_failed = 1;
+	else
+		sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc < 0 ? rc : CW_ESQL;
+}
+
+/* After a failure: what the ROLLBACK undid and what stayed.  Without
+** transaction control inside the batch, everything was undone.  After a
+** COMMIT inside it, the ROLLBACK undoes only what followed the last BEGIN:
+** entries before that BEGIN's entry stayed, that entry stayed in part (its
+** pieces before the BEGIN, not its row), later ones are gone.  When no
+** transaction was open at the failure, nothing was undone at all. */
+static void settle(run *x)
+{
+	cw_migrate_result *r = x->r;
+	size_t k, jb = 0, pb = 0, i;
+	int have_began = 0;
+
+	for (i = 0; i < r->n_txn; i++)
+		if (r->txn[i].began) {
+			jb = r->txn[i].entry;
+			pb = r->txn[i].piece;
+			have_began = 1;
+		}
+	for (k = 0; k < r->n_entries; k++) {
+		cw_migrate_entry *e = &r->entries[k];
+		int ran = e->status == CW_MIG_APPLIED ||
+			  e->status == CW_MIG_WOULD_APPLY;
+		int failing = r->failure.has_failure &&
+			      r->failure.entry == k;
+		if (r->rollback_failed) {
+			if (failing && r->failure.piece > 1)
+				e->status = CW_MIG_PARTIAL;
+			continue;
+		}
+		if (!r->transaction_ended || !have_began) {
+			if (ran)
+				e->status = CW_MIG_NOT_RUN;
+			continue;
+		}
+		if (k < jb)
+			continue;
+		if (k == jb && pb > 0 && (ran || failing))
+			e->status = CW_MIG_PARTIAL;
+		else if (ran)
+			e->status = CW_MIG_NOT_RUN;
+	}
+}
+
+static void count(cw_migrate_result *r)
+{
+	size_t k;
+
+	for (k = 0; k < r->n_entries; k++) {
+		switch (r->entries[k].status) {
+		case CW_MIG_APPLIED:
+		case CW_MIG_WOULD_APPLY: r->n_applied++; break;
+		case CW_MIG_ALREADY_APPLIED: r->n_already++; break;
+		case CW_MIG_SKIPPED: r->n_skipped++; break;
+		default: break;
+		}
+	}
 }
 
 static void note_skips(run *x)
@@ -283,113 +605,11 @@ static void note_skips(run *x)
 	}
 }
 
-/* The loop over journal entries inside the transaction. */
-static int apply_all(run *x, cw_error *err)
-{
-	size_t k;
-	int rc;
-
-	for (k = 0; k < x->f->n_migrations; k++) {
-		const cw_migration *m = &x->f->migrations[k];
-		cw_migrate_entry *e = &x->r->entries[k];
-		int in_tx = !sqlite3_get_autocommit(x->db);
-		/* Number(last.created_at) < when; NaN compares false. */
-		if (x->r->has_high_water &&
-		    !(x->r->high_water < m->entry->when)) {
-			e->status = was_applied(x, m) ?
-				CW_MIG_ALREADY_APPLIED : CW_MIG_SKIPPED;
-			continue;
-		}
-		rc = run_pieces(x, k, err);
-		if (rc == 0)
-			rc = record(x, k, err);
-		if (rc != 0)
-			return rc;
-		e->status = x->o->dry_run ? CW_MIG_WOULD_APPLY :
-					    CW_MIG_APPLIED;
-		if (in_tx && sqlite3_get_autocommit(x->db) &&
-		    !x->r->transaction_ended) {
-			cw_diag *g;
-			x->r->transaction_ended = 1;
-			x->r->ended_by = k;
-			g = cw_diags_add(&x->r->diags, "R003", m->path, 0, 0,
-					 "migration %s ended the migrator's "
-					 "transaction; what follows runs "
-					 "without it and cannot be rolled "
-					 "back", m->entry->tag);
-			cw_diag_set_tag(g, m->entry->tag);
-		}
-	}
-	return 0;
-}
-
-static void count(cw_migrate_result *r)
-{
-	size_t k;
-
-	for (k = 0; k < r->n_entries; k++) {
-		switch (r->entries[k].status) {
-		case CW_MIG_APPLIED:
-		case CW_MIG_WOULD_APPLY: r->n_applied++; break;
-		case CW_MIG_ALREADY_APPLIED: r->n_already++; break;
-		case CW_MIG_SKIPPED: r->n_skipped++; break;
-		default: break;
-		}
-	}
-}
-
-static const char create_fmt[] =
-	"\n\t\t\tCREATE TABLE IF NOT EXISTS %s (\n"
-	"\t\t\t\tid SERIAL PRIMARY KEY,\n"
-	"\t\t\t\thash text NOT NULL,\n"
-	"\t\t\t\tcreated_at numeric\n"
-	"\t\t\t)\n\t\t";
-
-static int migrate_body(run *x, cw_error *err)
-{
-	int locked = x->o->sequence == CW_SEQ_LOCKED;
-	char *create = fmt_sql(create_fmt, x->ident);
-	int rc;
-
-	if (create == NULL)
-		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-	rc = own_stmt(x, create, err);
-	free(create);
-	if (rc != 0)
-		return rc < 0 ? err->code : CW_ESQL;
-	if (!locked && (rc = read_table(x, err)) != 0)
-		return rc;
-	rc = own_stmt(x, locked ? "BEGIN IMMEDIATE" : "BEGIN", err);
-	if (rc != 0)
-		return rc < 0 ? err->code : CW_ESQL;
-	if (locked && (rc = read_table(x, err)) != 0) {
-		own_stmt(x, "ROLLBACK", NULL);
-		return rc;
-	}
-	rc = apply_all(x, err);
-	if (rc == 0)
-		rc = own_stmt(x, "COMMIT", err);
-	if (rc == 0)
-		return 0;
-	if (rc < 0 && err != NULL && err->code == CW_ENOMEM) {
-		own_stmt(x, "ROLLBACK", NULL);
-		return CW_ENOMEM;
-	}
-	/* drizzle: catch -> ROLLBACK -> rethrow.  When a migration already
-	** ended the transaction, the ROLLBACK itself fails. */
-	if (sqlite3_get_autocommit(x->db))
-		x->r->failure.rollback_failed = 1;
-	else
-		sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
-	if (rc < 0)
-		return err ? err->code : CW_EBUSY;
-	return CW_ESQL;
-}
-
 int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 		  const cw_migrate_options *opts, cw_error *err)
 {
 	cw_migrate_options defaults = CW_MIGRATE_OPTIONS_INIT;
+	cw_profile stock = CW_PROFILE_INIT;
 	cw_error local = {0};
 	run x;
 	size_t k;
@@ -404,12 +624,18 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 	x.db = db;
 	x.f = f;
 	x.o = opts;
+	x.h = opts->hooks;
 	x.r = out;
+	x.err = err;
+	x.table = opts->table ? opts->table : opts->profile &&
+		  opts->profile->table ? opts->profile->table :
+		  CW_MIGRATIONS_TABLE;
+	cw_profile_describe(opts->profile ? opts->profile : &stock,
+			    out->profile, sizeof(out->profile));
 	out->n_entries = f->n_migrations;
 	out->entries = calloc(f->n_migrations ? f->n_migrations : 1,
 			      sizeof(*out->entries));
-	x.ident = cw_db_quote_ident(opts->table ? opts->table :
-			      CW_MIGRATIONS_TABLE);
+	x.ident = cw_db_quote_ident(x.table);
 	if (out->entries == NULL || x.ident == NULL) {
 		free(x.ident);
 		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
@@ -417,38 +643,39 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 	}
 	for (k = 0; k < f->n_migrations; k++)
 		out->entries[k].migration = &f->migrations[k];
-	rc = migrate_body(&x, err);
-	if (rc == CW_ESQL) {
-		const cw_migrate_failure *fl = &out->failure;
-		const char *tag = fl->entry == (size_t)-1 ? NULL :
-			f->migrations[fl->entry].entry->tag;
-		if (tag)
-			cw_error_set(err, CW_ESQL, "R002",
-				     f->migrations[fl->entry].path, fl->line,
-				     "migration %s failed at piece %zu: %s",
-				     tag, fl->piece, fl->message);
-		else
-			cw_error_set(err, CW_ESQL, "R002", NULL, 0,
-				     "the migrator's statement failed: %s",
-				     fl->message);
-		/* The ROLLBACK undid the batch, unless a migration had
-		** already ended the transaction: then what was recorded
-		** stayed, as it does with drizzle. */
-		for (k = 0; k < out->n_entries; k++)
-			if (!out->transaction_ended &&
-			    !fl->rollback_failed &&
-			    (out->entries[k].status == CW_MIG_APPLIED ||
-			     out->entries[k].status == CW_MIG_WOULD_APPLY))
-				out->entries[k].status = CW_MIG_NOT_RUN;
-	}
+	rc = opts->profile ? cw_profile_apply(opts->profile, db, err) : 0;
+	if (rc == 0)
+		rc = migrate_body(&x);
+	if (rc == CW_ESQL)
+		settle(&x);
 	if (rc == 0 || rc == CW_ESQL) {
 		note_skips(&x);
 		count(out);
 	}
-	for (k = 0; k < x.n_applied_rows; k++)
-		free(x.applied_hashes[k]);
-	free(x.applied_hashes);
-	free(x.applied_when);
+	if (rc == CW_ESQL && out->failure.has_failure) {
+		const cw_migrate_failure *fl = &out->failure;
+		if (fl->entry == CW_MIGRATE_OWN)
+			cw_error_set(err, CW_ESQL, "R002", NULL, 0,
+				     "the migrator's own statement failed: "
+				     "%s", fl->message);
+		else if (fl->piece == 0)
+			cw_error_set(err, CW_ESQL, "R002",
+				     f->migrations[fl->entry].path, 0,
+				     "migration %s ran, but recording it "
+				     "failed: %s",
+				     f->migrations[fl->entry].entry->tag,
+				     fl->message);
+		else
+			cw_error_set(err, CW_ESQL, "R002",
+				     f->migrations[fl->entry].path, fl->line,
+				     "migration %s failed at piece %zu: %s",
+				     f->migrations[fl->entry].entry->tag,
+				     fl->piece, fl->message);
+	}
+	for (k = 0; k < x.n_fk; k++)
+		free(x.fk_tables[k]);
+	free(x.fk_tables);
+	free(x.fk_counts);
 	free(x.ident);
 	return rc;
 }
@@ -464,6 +691,13 @@ int cw_migrate_path(cw_migrate_result *out, const char *db_path,
 	if (opts == NULL)
 		opts = &defaults;
 	memset(out, 0, sizeof(*out));
+	if (db_path == NULL || db_path[0] == '\0' ||
+	    strcmp(db_path, ":memory:") == 0)
+		return cw_error_set(err, CW_EINVAL, "R005", NULL, 0,
+				    "database path \"%s\" names no file: "
+				    "the migrated database would vanish when "
+				    "cw exits; give a file path",
+				    db_path ? db_path : "");
 	if (opts->dry_run)
 		rc = cw_db_open_memory_copy(&db, db_path, err);
 	else
@@ -477,10 +711,17 @@ int cw_migrate_path(cw_migrate_result *out, const char *db_path,
 
 void cw_migrate_result_free(cw_migrate_result *r)
 {
+	size_t i;
+
 	if (r == NULL)
 		return;
 	free(r->entries);
 	free(r->failure.sql);
+	for (i = 0; i < r->n_more; i++)
+		free(r->more[i].sql);
+	free(r->more);
+	free(r->txn);
+	cw_plan_free(&r->plan);
 	cw_diags_free(&r->diags);
 	memset(r, 0, sizeof(*r));
 }

@@ -91,6 +91,18 @@ int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
 			 CW_MSG_MULTIPLE);
 		goto done;
 	}
+	if (sqlite3_bind_parameter_count(stmt) > 0) {
+		int i, n = sqlite3_bind_parameter_count(stmt), named = 0;
+		for (i = 1; i <= n; i++)
+			if (sqlite3_bind_parameter_name(stmt, i) != NULL)
+				named = 1;
+		sqlite3_finalize(stmt);
+		stmt = NULL;
+		res->verdict = CW_PIECE_PARAMETERS;
+		snprintf(res->message, sizeof(res->message), "%s", named ?
+			 CW_MSG_NAMED_PARAMS : CW_MSG_TOO_FEW_PARAMS);
+		goto done;
+	}
 	res->verdict = CW_PIECE_OK;
 	*out_stmt = stmt;
 done:

@@ -24,13 +24,19 @@ typedef enum cw_verdict {
 	CW_PIECE_OK = 0,
 	CW_PIECE_NO_STATEMENT,   /* SQLite found nothing to compile */
 	CW_PIECE_MULTIPLE,       /* the tail holds a second statement */
-	CW_PIECE_SQL_ERROR       /* SQLite refused to compile the statement */
+	CW_PIECE_SQL_ERROR,      /* SQLite refused to compile or run it */
+	CW_PIECE_PARAMETERS      /* it has parameters; run() binds none */
 } cw_verdict;
 
 #define CW_MSG_NO_STATEMENTS \
 	"The supplied SQL string contains no statements"
 #define CW_MSG_MULTIPLE \
 	"The supplied SQL string contains more than one statement"
+/* better-sqlite3's Binder (src/util/binder.cpp): run() with no values
+** on a statement with parameters; "named" when any parameter has a name
+** (?NNN, :a, @a, $a all do), otherwise the positional message. */
+#define CW_MSG_NAMED_PARAMS "Missing named parameters"
+#define CW_MSG_TOO_FEW_PARAMS "Too few parameter values were provided"
 
 typedef struct cw_prepared {
 	cw_verdict verdict;
@@ -45,7 +51,8 @@ typedef struct cw_prepared {
 ** better-sqlite3's does. */
 size_t cw_rule_tail_violation(const char *tail, cw_rule rule);
 
-/* Prepare piece (sql, len) on db the way better-sqlite3 does.  On
+/* Prepare piece (sql, len) on db the way better-sqlite3 does, and refuse
+** it as run() with no arguments does when it has parameters.  On
 ** CW_PIECE_OK *out_stmt holds the statement (caller finalizes); otherwise it
 ** is NULL and res says why.  Returns 0, or CW_ENOMEM. */
 int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,

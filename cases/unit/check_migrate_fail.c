@@ -47,7 +47,7 @@ START_TEST(test_failure_rolls_back)
 	ck_assert_int_eq(e->line, 4);
 	ck_assert_str_eq(e->message, "no such table: missing");
 	ck_assert_str_eq(e->sql, "\n\nINSERT INTO missing VALUES(3);\n");
-	ck_assert_int_eq(e->rollback_failed, 0);
+	ck_assert_int_eq(x.r.rollback_failed, 0);
 	ck_assert_int_eq(x.err.code, CW_ESQL);
 	ck_assert_str_eq(x.err.diag, "R002");
 	ck_assert_str_eq(x.err.path, x.f.migrations[1].path);
@@ -119,7 +119,7 @@ START_TEST(test_begin_inside)
 			 "cannot start a transaction within a transaction");
 	ck_assert_uint_eq(x.r.failure.piece, 2);
 	ck_assert_int_eq(x.r.failure.line, 3);
-	ck_assert_int_eq(x.r.failure.rollback_failed, 0);
+	ck_assert_int_eq(x.r.rollback_failed, 0);
 	ck_assert(!has_table(x.db, "a"));
 	attempt_free(&x);
 }
@@ -137,26 +137,36 @@ START_TEST(test_commit_inside_then_failure)
 		 "INSERT INTO nope VALUES(1);"},
 	};
 	char buf[1024];
+	cw_diags d = CW_DIAGS_INIT;
 	attempt x;
 	size_t i, n_r003 = 0;
 
 	prepare(&x, "commit", m, 2, NULL);
 	x.o.sequence = (cw_sequence)_i;
 	ck_assert_int_eq(attempt_run(&x), CW_ESQL);
-	ck_assert_int_eq(x.r.failure.rollback_failed, 1);
+	ck_assert_int_eq(x.r.rollback_failed, 1);
 	ck_assert_uint_eq(x.r.failure.entry, 1);
 	ck_assert_str_eq(x.r.failure.message, "no such table: nope");
 	ck_assert_int_eq(x.r.transaction_ended, 1);
 	ck_assert_uint_eq(x.r.ended_by, 0);
 	ck_assert_int_eq(x.r.entries[0].status, CW_MIG_APPLIED);
-	ck_assert_int_eq(x.r.entries[1].status, CW_MIG_NOT_RUN);
+	/* Its first piece ran in autocommit after the COMMIT: it stayed. */
+	ck_assert_int_eq(x.r.entries[1].status, CW_MIG_PARTIAL);
 	ck_assert_uint_eq(x.r.n_applied, 1);
-	for (i = 0; i < x.r.diags.n; i++)
-		if (strcmp(x.r.diags.items[i].code, "R003") == 0) {
+	ck_assert_int_eq(cw_migrate_diags(&d, &x.r, &x.f, CW_ESQL, &x.err,
+					  "db"), 0);
+	for (i = 0; i < d.n; i++)
+		if (strcmp(d.items[i].code, "R003") == 0) {
 			n_r003++;
-			ck_assert_str_eq(x.r.diags.items[i].tag, "0000_a");
+			ck_assert_str_eq(d.items[i].tag, "0000_a");
+			ck_assert_ptr_nonnull(strstr(d.items[i].message,
+				"stayed applied: 0000_a"));
+			ck_assert_ptr_nonnull(strstr(d.items[i].message,
+				"stayed in part (pieces committed, row in "
+				"the migrations table not): 0001_b"));
 		}
 	ck_assert_uint_eq(n_r003, 1);
+	cw_diags_free(&d);
 	/* Earlier work kept: the table, its row from 0001_b's first piece,
 	** and 0000_a's row in the migrations table. */
 	ck_assert(has_table(x.db, "a"));
@@ -181,7 +191,7 @@ START_TEST(test_own_statement_failure)
 	ck_assert_uint_eq(x.r.failure.piece, 0);
 	ck_assert_str_eq(x.r.failure.message, "no such column: id");
 	ck_assert_str_eq(x.err.diag, "R002");
-	ck_assert_str_eq(x.err.message, "the migrator's statement failed: "
+	ck_assert_str_eq(x.err.message, "the migrator's own statement failed: "
 			 "no such column: id");
 	ck_assert_int_eq(x.r.entries[0].status, CW_MIG_NOT_RUN);
 	ck_assert(!has_table(x.db, "a"));
@@ -210,9 +220,9 @@ START_TEST(test_commit_fails_deferred_fk)
 	ck_assert_str_eq(x.r.failure.sql, "COMMIT");
 	ck_assert_str_eq(x.r.failure.message,
 			 "FOREIGN KEY constraint failed");
-	ck_assert_int_eq(x.r.failure.rollback_failed, 0);
+	ck_assert_int_eq(x.r.rollback_failed, 0);
 	ck_assert_int_eq(x.r.entries[0].status, CW_MIG_NOT_RUN);
-	ck_assert_str_eq(x.err.message, "the migrator's statement failed: "
+	ck_assert_str_eq(x.err.message, "the migrator's own statement failed: "
 			 "FOREIGN KEY constraint failed");
 	ck_assert(!has_table(x.db, "p"));
 	ck_assert(!has_table(x.db, "c"));
@@ -239,8 +249,8 @@ START_TEST(test_record_failure)
 			 "no such table: __drizzle_migrations");
 	ck_assert_ptr_nonnull(strstr(x.r.failure.sql, "INSERT INTO "
 				     "\"__drizzle_migrations\""));
-	ck_assert_str_eq(x.err.message, "migration 0001_b failed at piece 0: "
-			 "no such table: __drizzle_migrations");
+	ck_assert_str_eq(x.err.message, "migration 0001_b ran, but recording "
+			 "it failed: no such table: __drizzle_migrations");
 	ck_assert(has_table(x.db, "__drizzle_migrations"));
 	ck_assert(!has_table(x.db, "a"));
 	attempt_free(&x);

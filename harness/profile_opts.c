@@ -1,0 +1,57 @@
+/*
+** profile_opts.c - turning the profile options into a cw_profile.
+*/
+#include "profile_opts.h"
+#include "cmds.h"
+#include "msg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int fail(const cw_error *err)
+{
+	msg_cw_error(err);
+	return 2;
+}
+
+int profile_opts_resolve(cw_profile *out, const profile_opts *o,
+			 const char *dir)
+{
+	cw_profile init = CW_PROFILE_INIT;
+	cw_error err = {0};
+	const char *config = o->config ? o->config : env_or_null("CW_CONFIG");
+	char *found = NULL;
+	int rc;
+
+	*out = init;
+	if (config == NULL) {
+		if (cw_profile_find(&found, dir, &err) != 0)
+			return fail(&err);
+		config = found;
+	}
+	rc = config ? cw_profile_load(out, config, &err) : 0;
+	free(found);
+	if (rc != 0)
+		return fail(&err);
+	if (o->fk && strcmp(o->fk, "on") && strcmp(o->fk, "off")) {
+		msg_error("--foreign-keys takes on or off, got '%s'", o->fk);
+		return 2;
+	}
+	if (o->fk)
+		out->foreign_keys = strcmp(o->fk, "on") == 0;
+	if (o->functions) {
+		char *list = strdup(o->functions), *save = NULL, *tok;
+		if (list == NULL) {
+			msg_error("out of memory");
+			return 2;
+		}
+		for (tok = strtok_r(list, ",", &save); tok;
+		     tok = strtok_r(NULL, ",", &save))
+			if (cw_profile_add_function(out, tok, &err) != 0) {
+				free(list);
+				return fail(&err);
+			}
+		free(list);
+	}
+	return 0;
+}
