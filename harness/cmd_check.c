@@ -87,7 +87,9 @@ int cmd_check(int argc, char **argv)
 		report_check_junit(stdout, &r);
 	else
 		report_check_github(stdout, &r);
-	if (rc != 0 && diags.n == 0)
+	/* Exit 2 always says why, whatever findings were printed before:
+	** a bad --base or --lock must not hide behind a lint warning. */
+	if (rc != 0)
 		msg_cw_error(&err);
 	if (report && report_check_dir(report, &r) != 0) {
 		msg_error("cannot write reports to %s: %s", report,

@@ -11,7 +11,7 @@
 #include "../lib/codes.h"
 
 #include <stdio.h>
-#include <string.h>
+#include <strings.h>
 
 static void markdown_cell(const char *s)
 {
@@ -50,7 +50,7 @@ int cmd_codes(int argc, char **argv)
 		{"--markdown", NULL, "print the README's rule table", &md},
 	};
 	const char *pos[1] = {NULL};
-	const cw_code_info *t;
+	const cw_code_info *t, *one = NULL;
 	size_t n, n_pos, i;
 	int rc = opts_parse(argc, argv, table, 1, pos, 1, &n_pos,
 			    "cw codes [CODE] [--markdown]");
@@ -62,18 +62,22 @@ int cmd_codes(int argc, char **argv)
 		print_markdown(t, n);
 		return 0;
 	}
+	/* Codes are written in capitals, but `cw codes s001` is S001. */
+	for (i = 0; n_pos && one == NULL && i < n; i++)
+		if (strcasecmp(pos[0], t[i].code) == 0)
+			one = &t[i];
+	if (n_pos && one == NULL) {
+		msg_error("no diagnostic code '%s' (see `cw codes`)", pos[0]);
+		return 2;
+	}
 	for (i = 0; i < n; i++) {
-		if (n_pos && strcmp(pos[0], t[i].code) != 0)
+		if (one && one != &t[i])
 			continue;
 		printf("%s %-7s %s\n", t[i].code,
 		       cw_severity_name(t[i].severity), t[i].title);
-		if (n_pos)
+		if (one)
 			printf("  example: %s\n  fix: %s\n", t[i].example,
 			       t[i].hint);
-	}
-	if (n_pos && cw_code_lookup(pos[0]) == NULL) {
-		msg_error("no diagnostic code '%s' (see `cw codes`)", pos[0]);
-		return 2;
 	}
 	return 0;
 }

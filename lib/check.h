@@ -9,7 +9,8 @@
 ** returning 0 when the check ran (whatever it found) and a CW_E* code only
 ** when it could not run at all.
 **   journal.c/check.c  J  journal and files        (cw_check_journal)
-**   check.c            S  breakpoints, in-context   (cw_check_pieces)
+**   pieces.c           S  breakpoints, in-context   (cw_check_pieces)
+**   check.c            S  NUL bytes hiding SQL (S007, on the file text)
 **   lock.c             H  immutability lock / base  (cw_lock_check)
 **   snapshot.c         N  snapshot chain            (cw_snapshot_check)
 **   lint.c             L  risky statements, data-loss evidence (cw_lint_check)

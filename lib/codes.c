@@ -4,7 +4,6 @@
 #include "codes.h"
 
 #include <string.h>
-#include <strings.h>
 
 static const cw_code_info table[] = {
 /* J: the journal (meta/_journal.json) and the files it names. */
@@ -74,7 +73,7 @@ static const cw_code_info table[] = {
  "0001_a.sql is a directory"},
 {"S007", CW_SEV_ERROR, "NUL byte hides the rest of a piece",
  "SQLite stops reading a statement at a NUL byte, so what follows it in the piece silently never runs: remove the NUL (often an editor or encoding accident)",
- "CREATE TABLE a(x);\\0CREATE TABLE b(y);"},
+ "CREATE TABLE a(x);<NUL byte>CREATE TABLE b(y);"},
 /* H: hashes and the immutability lock. */
 {"H001", CW_SEV_ERROR, "locked migration changed",
  "never edit an applied migration: restore the file and add a new migration",
@@ -174,13 +173,12 @@ static const cw_code_info table[] = {
  "PRAGMA journal_mode=WAL; as a migration piece"},
 };
 
-/* Case-insensitive, so that `cw codes s001` finds S001. */
 const cw_code_info *cw_code_lookup(const char *code)
 {
 	size_t i;
 
 	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (strcasecmp(table[i].code, code) == 0)
+		if (strcmp(table[i].code, code) == 0)
 			return &table[i];
 	return NULL;
 }

@@ -47,6 +47,17 @@ static int load_one(cw_migration *m, const char *dir, cw_diags *diags,
 	return rc;
 }
 
+/* A copy of dir without trailing slashes ("/" stays "/"), so that every
+** path built from it reads dir/name, never dir//name. */
+static char *normalise_dir(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strndup(dir, n);
+}
+
 /* The first entry that drizzle could not run, as an error. */
 static int first_blocker(const cw_folder *f, cw_error *err)
 {
@@ -97,10 +108,11 @@ int cw_folder_load(cw_folder *out, const char *dir,
 	if (opts == NULL)
 		opts = &defaults;
 	memset(out, 0, sizeof(*out));
-	out->dir = strdup(dir);
+	out->dir = normalise_dir(dir);
 	if (out->dir == NULL)
 		return cw_error_set(err, CW_ENOMEM, NULL, dir, 0,
 				    "out of memory");
+	dir = out->dir;
 	rc = cw_journal_load(&out->journal, dir, diags, err);
 	if (rc != 0)
 		return rc;

@@ -31,7 +31,7 @@ typedef struct cw_migration {
 } cw_migration;
 
 typedef struct cw_folder {
-	char *dir;
+	char *dir;                 /* as given, trailing slashes removed */
 	cw_journal journal;
 	cw_migration *migrations;  /* parallel to journal.entries */
 	size_t n_migrations;
@@ -46,10 +46,11 @@ typedef struct cw_folder_options {
 
 #define CW_FOLDER_OPTIONS_INIT {1}
 
-/* Load dir.  Returns 0; CW_ENOTFOUND/CW_EINVAL/CW_EIO when the journal is
-** missing or unreadable, or when require_complete and an entry cannot be
-** run (err names the journal line or the file).  Free with
-** cw_folder_free, also after a failure. */
+/* Load dir, its trailing slashes dropped once, here, so that every path
+** in findings reads dir/name.  Returns 0; CW_ENOTFOUND/CW_EINVAL/CW_EIO
+** when the journal is missing or unreadable, or when require_complete and
+** an entry cannot be run (err names the journal line or the file).  Free
+** with cw_folder_free, also after a failure. */
 int cw_folder_load(cw_folder *out, const char *dir,
 		   const cw_folder_options *opts, cw_diags *diags,
 		   cw_error *err);

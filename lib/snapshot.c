@@ -35,14 +35,44 @@ static int by_number(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* Index one past the JSON string starting at s[i] (its opening quote). */
+static size_t string_end(const char *s, size_t i, size_t n)
+{
+	for (i++; i < n && s[i] != '"'; i++)
+		if (s[i] == '\\')
+			i++;
+	return i < n ? i + 1 : n;
+}
+
+/* Line of the top-level member `key` (quotes included) in the JSON text:
+** a nested member of the same name, such as a column called "id", must
+** not be taken for it.  1 when there is none. */
 static int key_line(const cw_bytes *t, const char *key)
 {
-	const char *p = strstr(t->data, key);
-	int line = 1;
+	const char *s = t->data;
+	size_t i = 0, n = t->len, klen = strlen(key), end, c;
+	int depth = 0, line = 1;
 
-	if (p != NULL)
-		cw_text_line_col(t->data, (size_t)(p - t->data), &line, NULL);
-	return p ? line : 1;
+	while (i < n) {
+		if (s[i] == '{' || s[i] == '[')
+			depth++;
+		else if (s[i] == '}' || s[i] == ']')
+			depth--;
+		if (s[i] != '"') {
+			i++;
+			continue;
+		}
+		end = string_end(s, i, n);
+		for (c = end; c < n && s[c] && strchr(" \t\r\n", s[c]); c++)
+			;
+		if (depth == 1 && end - i == klen && c < n && s[c] == ':' &&
+		    memcmp(s + i, key, klen) == 0) {
+			cw_text_line_col(s, i, &line, NULL);
+			return line;
+		}
+		i = end;
+	}
+	return 1;
 }
 
 /* Read one snapshot; 0 if usable, 1 if reported as N001. */

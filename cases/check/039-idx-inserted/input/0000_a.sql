@@ -1,0 +1,3 @@
+CREATE TABLE `t_a` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE `t_c` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE `t_e` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE `t_f` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE `t_h` (
+	`id` integer PRIMARY KEY NOT NULL
+);

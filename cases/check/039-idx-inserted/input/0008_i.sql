@@ -1,0 +1,3 @@
+CREATE TABLE `t_i` (
+	`id` integer PRIMARY KEY NOT NULL
+);

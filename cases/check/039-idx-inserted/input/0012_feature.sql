@@ -1,0 +1,3 @@
+CREATE TABLE `t_feature` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE `t_b` (
+	`id` integer PRIMARY KEY NOT NULL
+);

@@ -1,0 +1,3 @@
+CREATE TABLE `t_d` (
+	`id` integer PRIMARY KEY NOT NULL
+);

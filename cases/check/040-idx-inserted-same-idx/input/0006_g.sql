@@ -1,0 +1,3 @@
+CREATE TABLE `t_g` (
+	`id` integer PRIMARY KEY NOT NULL
+);

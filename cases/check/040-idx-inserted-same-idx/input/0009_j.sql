@@ -1,0 +1,3 @@
+CREATE TABLE `t_j` (
+	`id` integer PRIMARY KEY NOT NULL
+);

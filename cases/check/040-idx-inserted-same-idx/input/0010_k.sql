@@ -1,0 +1,3 @@
+CREATE TABLE `t_k` (
+	`id` integer PRIMARY KEY NOT NULL
+);

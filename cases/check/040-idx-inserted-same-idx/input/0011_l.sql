@@ -1,0 +1,3 @@
+CREATE TABLE `t_l` (
+	`id` integer PRIMARY KEY NOT NULL
+);

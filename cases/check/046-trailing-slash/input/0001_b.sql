@@ -1,0 +1,6 @@
+CREATE TABLE `u` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`name` text
+);
+--> statement-breakpoint
+DROP TABLE `t`;
