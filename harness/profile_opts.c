@@ -8,9 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A bad profile is a finding on the config file, printed like any. */
 static int fail(const cw_error *err)
 {
-	msg_cw_error(err);
+	cw_diags one = CW_DIAGS_INIT;
+	const char *msg = err->message;
+	size_t n = strlen(err->path);
+
+	if (!err->diag[0] || !err->path[0]) {
+		msg_cw_error(err);
+		return 2;
+	}
+	/* The message repeats "path:" (or "path:line:col:") first. */
+	if (strncmp(msg, err->path, n) == 0 && msg[n] == ':') {
+		msg += n + 1;
+		while (*msg == ' ' || *msg == ':' ||
+		       (*msg >= '0' && *msg <= '9'))
+			msg++;
+	}
+	msg_diag(stderr, cw_diags_add(&one, err->diag, err->path, err->line,
+				      err->column, "%s", msg));
+	cw_diags_free(&one);
 	return 2;
 }
 

@@ -41,6 +41,17 @@ int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err);
 /* An empty configured in-memory database. */
 int cw_db_open_memory(sqlite3 **out, cw_error *err);
 
+/* A new, empty database in a private temporary file in dir (NULL: the
+** system's temporary folder), configured like cw_db_open: statements then behave as on the
+** file database production runs (journal modes, locking), not as on an
+** in-memory one.  *out_path is the file (caller frees it after
+** cw_db_close_scratch). */
+int cw_db_open_scratch(sqlite3 **out, char **out_path, const char *dir,
+		       cw_error *err);
+
+/* Close a scratch database and remove its file and journals. */
+void cw_db_close_scratch(sqlite3 *db, char *path);
+
 /* Run one or more statements; on failure err names what SQLite said. */
 int cw_db_exec(sqlite3 *db, const char *sql, cw_error *err);
 

@@ -7,6 +7,7 @@
 */
 #include "db.h"
 #include "lint_int.h"
+#include "migrate.h"
 #include "stmtrule.h"
 
 #include <sqlite3.h>
@@ -20,7 +21,14 @@ typedef struct probe {
 	cw_lint_mig *migs;
 	const char *mtable;
 	size_t k;            /* migration being applied */
+	size_t last_candidate; /* the run stops before this migration */
 	cw_error *err;
+	/* the trial in progress */
+	cw_ev_graph g;
+	struct drop_watch *w;
+	size_t *roots, n;
+	cw_ev_count *first, *last;
+	int was_deferring;
 } probe;
 
 /* Per root DROP statement of a candidate: counts around its piece. */
@@ -31,66 +39,6 @@ typedef struct drop_watch {
 	int seen;
 	int defers;          /* deferred keys began to dangle at the DROP */
 } drop_watch;
-
-/* Prepare piece p of the current migration under better-sqlite3's rule
-** and step it once, as drizzle's run() does.  0 when it ran, 1 when it
-** failed (msg says why), -1 on an error of ours (err set). */
-static int run_piece(probe *x, size_t p, char *msg, size_t n)
-{
-	const cw_migration *m = &x->f->migrations[x->k];
-	const cw_piece *pc = &m->pieces.items[p];
-	sqlite3_stmt *st = NULL;
-	cw_prepared res;
-	int rc = cw_rule_prepare(&st, &res, x->db, m->text.data + pc->offset,
-				 pc->len, CW_RULE_CURRENT, x->err);
-
-	if (rc != 0)
-		return -1;
-	if (res.verdict != CW_PIECE_OK) {
-		snprintf(msg, n, "%s", res.message);
-		return 1;
-	}
-	sqlite3_step(st);
-	rc = sqlite3_reset(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_OK) {
-		snprintf(msg, n, "%s", sqlite3_errmsg(x->db));
-		return 1;
-	}
-	return 0;
-}
-
-static void rollback(probe *x)
-{
-	if (!sqlite3_get_autocommit(x->db))
-		sqlite3_exec(x->db, "ROLLBACK", NULL, NULL, NULL);
-}
-
-/* Apply the current migration inside its own transaction, where PRAGMA
-** foreign_keys is a no-op exactly as under drizzle's BEGIN.  0 applied,
-** 1 the folder fails here (the probe stops; S005 reports it), -1 error. */
-static int apply(probe *x)
-{
-	const cw_migration *m = &x->f->migrations[x->k];
-	char msg[512];
-	size_t p;
-	int rc;
-
-	if (sqlite3_exec(x->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return 1;
-	for (p = 0; p < m->pieces.n; p++) {
-		rc = run_piece(x, p, msg, sizeof(msg));
-		if (rc != 0) {
-			rollback(x);
-			return rc;
-		}
-	}
-	if (sqlite3_exec(x->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		rollback(x);
-		return 1;
-	}
-	return 0;
-}
 
 /* "a, b, c" of the tables in g referencing table idx (not itself). */
 static char *children_of(const cw_ev_graph *g, size_t idx)
@@ -283,138 +231,79 @@ static int blame_commit(probe *x, const cw_ev_graph *g, drop_watch *w,
 	return 0;
 }
 
-/* Run the piece p of the seeded run, counting around the DROPs watched
-** in it.  0 ran, 1 failed (the watches know why), -1 out of memory. */
-static int seeded_piece(probe *x, cw_ev_graph *g, drop_watch *w, size_t n,
-			size_t p)
-{
-	char msg[512];
-	size_t i;
-	int rc, was = defers(x->db);
+/* ---- the probe as hooks of the engine (migrate.h) ----
+** A candidate migration is tried: inside the engine's savepoint the rows
+** are filled and counted, every piece runs as the migrator runs it (with
+** transaction control followed, not executed), the counts are judged,
+** and everything is rolled back before the migration runs for real. */
 
-	for (i = 0; i < n; i++)
-		if (w[i].s->piece == p)
-			cw_ev_count_all(x->db, g, w[i].pre);
-	rc = run_piece(x, p, msg, sizeof(msg));
-	if (rc == 1)
-		fail_all(x, w, n, p, msg);
-	for (i = 0; rc >= 0 && i < n; i++) {
-		if (w[i].s->piece != p)
-			continue;
-		if (rc == 1) {
-			if (block(g, &w[i], msg, 0) != 0)
-				return -1;
-			continue;
-		}
-		cw_ev_count_all(x->db, g, w[i].post);
-		w[i].seen = 1;
-		w[i].defers = !was && defers(x->db);
-	}
-	return rc;
-}
-
-/* Run the migration over the synthetic rows, counting before and after
-** every watched DROP and at both ends. */
-static int seeded_run(probe *x, cw_ev_graph *g, drop_watch *w, size_t n)
-{
-	const cw_migration *m = &x->f->migrations[x->k];
-	size_t p, i, no = g->n_order;
-	cw_ev_count *first = calloc(2 * no + 1, sizeof(*first));
-	cw_ev_count *last = first ? first + no : NULL;
-	int rc = 0;
-
-	if (first == NULL)
-		return -1;
-	cw_ev_count_all(x->db, g, first);
-	for (p = 0; rc == 0 && p < m->pieces.n; p++)
-		rc = seeded_piece(x, g, w, n, p);
-	if (rc == 0) {
-		cw_ev_count_all(x->db, g, last);
-		for (i = 0; rc == 0 && i < n; i++)
-			rc = judge(x, g, &w[i], first, last);
-		if (rc == 0)
-			rc = blame_commit(x, g, w, n);
-	}
-	free(first);
-	return rc < 0 ? -1 : 0;
-}
-
-/* Fill, measure and roll back; the verdicts land in the DROPs. */
-static int measure(probe *x, cw_ev_graph *g, drop_watch *w, size_t *roots,
-		   size_t n)
-{
-	char *unfilled;
-	size_t i;
-	int rc = cw_ev_graph_relevant(g, roots, n, x->err);
-
-	if (rc == 0)
-		rc = cw_ev_fill(x->db, g, x->err);
-	if (rc != 0)
-		return rc;
-	unfilled = unfilled_names(g);
-	for (i = 0; i < n; i++) {
-		w[i].pre = calloc(2 * g->n_order + 1, sizeof(cw_ev_count));
-		if (w[i].pre == NULL)
-			rc = -1;
-		else
-			w[i].post = w[i].pre + g->n_order;
-		if (unfilled && rc == 0)
-			w[i].s->ev.unfilled = strdup(unfilled);
-	}
-	if (rc == 0)
-		rc = seeded_run(x, g, w, n);
-	for (i = 0; i < n; i++)
-		free(w[i].pre);
-	free(unfilled);
-	if (rc < 0)
-		return cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0,
-				    "out of memory measuring a rebuild");
-	return 0;
-}
-
-/* The seeded pass over one candidate migration, inside a transaction
-** that is always rolled back: the synthetic rows never reach the
-** database the rest of the folder is applied to. */
-static int probe_candidate(probe *x)
+/* Trial of migration x->k: fill, then count at the start. */
+static int trial_begin(probe *x)
 {
 	cw_lint_mig *mig = &x->migs[x->k];
-	cw_ev_graph g;
-	drop_watch *w = calloc(mig->n + 1, sizeof(*w));
-	size_t *roots = calloc(mig->n + 1, sizeof(*roots)), n = 0;
+	char *unfilled;
+	size_t i;
 	int rc;
 
-	memset(&g, 0, sizeof(g));
-	if (w == NULL || roots == NULL) {
-		rc = cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0,
-				  "out of memory");
-		goto done;
-	}
-	if (sqlite3_exec(x->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
-		rc = 0;
-		goto done;
-	}
-	rc = cw_ev_graph_load(&g, x->db, x->mtable, x->err);
+	memset(&x->g, 0, sizeof(x->g));
+	x->w = calloc(mig->n + 1, sizeof(*x->w));
+	x->roots = calloc(mig->n + 1, sizeof(*x->roots));
+	x->n = 0;
+	if (x->w == NULL || x->roots == NULL)
+		return -1;
+	rc = cw_ev_graph_load(&x->g, x->db, x->mtable, x->err);
 	if (rc == CW_ESQL) {
 		/* Not measurable here: the verdicts stay CW_EV_NONE. */
 		cw_error_clear(x->err);
-		rc = 0;
-		goto rollback;
+		return 0;
 	}
 	if (rc == 0)
-		rc = pick_roots(x, &g, w, roots, &n);
-	if (rc == 0 && n > 0)
-		rc = measure(x, &g, w, roots, n);
-rollback:
-	rollback(x);
-done:
-	cw_ev_graph_free(&g);
-	free(w);
-	free(roots);
+		rc = pick_roots(x, &x->g, x->w, x->roots, &x->n);
+	if (rc == 0 && x->n > 0)
+		rc = cw_ev_graph_relevant(&x->g, x->roots, x->n, x->err);
+	if (rc == 0 && x->n > 0)
+		rc = cw_ev_fill(x->db, &x->g, x->err);
+	if (rc != 0 || x->n == 0)
+		return rc;
+	x->first = calloc(2 * x->g.n_order + 1, sizeof(*x->first));
+	if (x->first == NULL)
+		return -1;
+	x->last = x->first + x->g.n_order;
+	unfilled = unfilled_names(&x->g);
+	for (i = 0; i < x->n; i++) {
+		x->w[i].pre = calloc(2 * x->g.n_order + 1,
+				     sizeof(cw_ev_count));
+		if (x->w[i].pre == NULL)
+			rc = -1;
+		else
+			x->w[i].post = x->w[i].pre + x->g.n_order;
+		if (unfilled && rc == 0)
+			x->w[i].s->ev.unfilled = strdup(unfilled);
+	}
+	free(unfilled);
+	if (rc == 0)
+		cw_ev_count_all(x->db, &x->g, x->first);
 	return rc;
 }
 
-/* The migration fails without any data too: what the seeded pass saw
-** says nothing about data, so its verdicts are dropped (S005 reports the
+static void trial_end(probe *x)
+{
+	size_t i;
+
+	for (i = 0; x->w && i < x->n; i++)
+		free(x->w[i].pre);
+	free(x->w);
+	free(x->roots);
+	free(x->first);
+	cw_ev_graph_free(&x->g);
+	x->w = NULL;
+	x->roots = NULL;
+	x->first = x->last = NULL;
+	x->n = 0;
+}
+
+/* The migration fails without any data too: what the trial saw says
+** nothing about data, so its verdicts are dropped (S005 reports the
 ** failure itself). */
 static void forget(cw_lint_mig *g)
 {
@@ -427,74 +316,135 @@ static void forget(cw_lint_mig *g)
 		}
 }
 
-static int is_runnable(const cw_migration *m)
+static int nomem(probe *x)
 {
-	return m->load_rc == 0 && m->text.data != NULL && m->entry != NULL &&
-	       m->entry->tag != NULL;
+	return cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0,
+			    "out of memory measuring a rebuild");
 }
 
-static int open_db(probe *x, const char *table)
+static int on_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
+			cw_error *err)
 {
-	char *q = cw_db_quote_ident(table), *sql;
-	size_t n;
-	int rc = cw_db_open_memory(&x->db, x->err);
+	probe *x = ctx;
 
-	if (rc != 0 || q == NULL) {
-		free(q);
-		return rc ? rc : cw_error_set(x->err, CW_ENOMEM, NULL, NULL,
-					      0, "out of memory");
+	(void)db;
+	(void)err;
+	x->k = k;
+	if (!is_trial)
+		return k >= x->last_candidate ? CW_HOOK_STOP :
+		       x->migs[k].is_candidate ? CW_HOOK_TRIAL :
+		       CW_HOOK_CONTINUE;
+	return trial_begin(x) < 0 ? nomem(x) : 0;
+}
+
+static int on_piece(void *ctx, sqlite3 *db, size_t k, size_t p,
+		    int is_trial, cw_error *err)
+{
+	probe *x = ctx;
+	size_t i;
+
+	(void)k;
+	(void)err;
+	if (!is_trial)
+		return 0;
+	x->was_deferring = defers(db);
+	for (i = 0; i < x->n; i++)
+		if (x->w[i].s->piece == p)
+			cw_ev_count_all(db, &x->g, x->w[i].pre);
+	return 0;
+}
+
+static int after_piece(void *ctx, sqlite3 *db, size_t k, size_t p,
+		       int is_trial, const cw_piece_outcome *o,
+		       cw_error *err)
+{
+	probe *x = ctx;
+	size_t i;
+
+	(void)k;
+	(void)err;
+	if (!is_trial || x->n == 0)
+		return 0;
+	if (o->verdict != CW_PIECE_OK)
+		fail_all(x, x->w, x->n, p, o->message);
+	for (i = 0; i < x->n; i++) {
+		if (x->w[i].s->piece != p)
+			continue;
+		if (o->verdict != CW_PIECE_OK) {
+			if (block(&x->g, &x->w[i], o->message, 0) != 0)
+				return nomem(x);
+			continue;
+		}
+		cw_ev_count_all(db, &x->g, x->w[i].post);
+		x->w[i].seen = 1;
+		x->w[i].defers = !x->was_deferring && defers(db);
 	}
-	/* The migrator creates its table first, in autocommit. */
-	n = strlen(q) + 128;
-	sql = malloc(n);
-	if (sql != NULL) {
-		snprintf(sql, n, "CREATE TABLE IF NOT EXISTS %s (id SERIAL "
-			 "PRIMARY KEY, hash text NOT NULL, created_at "
-			 "numeric)", q);
-		rc = cw_db_exec(x->db, sql, x->err);
-	} else {
-		rc = cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0, "oom");
+	return 0;
+}
+
+static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
+			   int failed, cw_error *err)
+{
+	probe *x = ctx;
+	size_t i;
+	int rc = 0;
+
+	(void)err;
+	if (!is_trial) {
+		if (failed)
+			forget(&x->migs[k]);
+		return 0;
 	}
-	free(sql);
-	free(q);
-	return rc;
+	if (x->n > 0 && !failed) {
+		cw_ev_count_all(db, &x->g, x->last);
+		for (i = 0; rc == 0 && i < x->n; i++)
+			rc = judge(x, &x->g, &x->w[i], x->first, x->last);
+		if (rc == 0)
+			rc = blame_commit(x, &x->g, x->w, x->n);
+	}
+	trial_end(x);
+	return rc < 0 ? nomem(x) : 0;
 }
 
 int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
-		      const char *table, cw_error *err)
+		      const char *table, const cw_profile *profile,
+		      cw_error *err)
 {
+	cw_migrate_hooks hooks = {NULL, on_migration, on_piece, after_piece,
+				  after_migration};
+	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
+	cw_migrate_result r;
+	char *path = NULL;
+	size_t k;
 	probe x;
-	size_t last = 0, k;
 	int rc;
 
+	memset(&x, 0, sizeof(x));
 	for (k = 0; k < f->n_migrations; k++)
 		if (migs[k].is_candidate)
-			last = k + 1;
-	if (last == 0)
+			x.last_candidate = k + 1;
+	if (x.last_candidate == 0)
 		return 0;
-	memset(&x, 0, sizeof(x));
 	x.f = f;
 	x.migs = migs;
 	x.mtable = table;
 	x.err = err;
-	rc = open_db(&x, table);
-	/* Stop where production would: an unreadable file, a migration that
-	** ends the transaction (L001), or one that fails (S005). */
-	for (k = 0; rc == 0 && k < last; k++) {
-		x.k = k;
-		if (!is_runnable(&f->migrations[k]) || migs[k].ends_txn)
-			break;
-		if (migs[k].is_candidate)
-			rc = probe_candidate(&x);
-		if (rc == 0 && (rc = apply(&x)) == 1) {
-			forget(&migs[k]);
-			rc = 0;
-			break;
-		}
+	hooks.ctx = &x;
+	mo.table = table;
+	mo.keep_going = 1;
+	mo.profile = profile;
+	mo.hooks = &hooks;
+	rc = cw_db_open_scratch(&x.db, &path, NULL, err);
+	if (rc != 0)
+		return rc;
+	rc = cw_migrate_db(&r, x.db, f, &mo, err);
+	trial_end(&x);
+	cw_migrate_result_free(&r);
+	cw_db_close_scratch(x.db, path);
+	if (rc == CW_ESQL) {
+		/* The folder fails to apply: S005 says where. */
+		cw_error_clear(err);
+		rc = 0;
 	}
-	sqlite3_close(x.db);
-	if (rc < 0 && err != NULL && err->code != 0)
-		return err->code;
-	return rc < 0 ? cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
-				     "out of memory probing %s", f->dir) : 0;
+	return rc;
 }

@@ -306,8 +306,10 @@ static void report_drops(cw_lint_read *r)
 			continue;  /* a plain DROP: L004 said it */
 		else if (s->ev.state == CW_EV_LOST)
 			report_loss(r, s);
-		else if (!g->has_pragma_fk)
-			continue;  /* a rebuild that lost nothing */
+		else if (!g->has_pragma_fk || g->pragma_effective)
+			continue;  /* a rebuild that lost nothing, or one
+				   ** whose PRAGMA ran outside the
+				   ** transaction and took effect */
 		else if (s->ev.state == CW_EV_KEPT ||
 			 (s->ev.state == CW_EV_FAILED && !blocked) ||
 			 (s->ev.state == CW_EV_NONE &&
@@ -355,6 +357,7 @@ int cw_lint_check(cw_diags *out, const cw_folder *f,
 	r.out = out;
 	r.f = f;
 	r.mtable = o && o->table ? o->table : CW_MIGRATIONS_TABLE;
+	r.open_commit = (size_t)-1;
 	r.migs = calloc(f->n_migrations ? f->n_migrations : 1,
 			sizeof(*r.migs));
 	if (r.migs == NULL)
@@ -368,8 +371,10 @@ int cw_lint_check(cw_diags *out, const cw_folder *f,
 			finish_migration(&r);
 		any |= r.migs[r.k].is_candidate;
 	}
+	cw_lint_finish_txn(&r);
 	if (rc == 0 && any)
-		rc = cw_evidence_probe(r.migs, f, r.mtable, err);
+		rc = cw_evidence_probe(r.migs, f, r.mtable, o ? o->profile :
+				       NULL, err);
 	for (r.k = 0; rc == 0 && r.k < f->n_migrations; r.k++)
 		report_drops(&r);
 	free_migs(r.migs, f->n_migrations);

@@ -121,6 +121,9 @@ typedef struct cw_lint_mig {
 	cw_lint_stmt *stmts;
 	size_t n, cap;
 	int has_pragma_fk;
+	int has_l011;        /* its first COMMIT was reported */
+	int pragma_effective;/* a PRAGMA foreign_keys of it runs outside any
+			     ** transaction (after a COMMIT): it takes effect */
 	int ends_txn;        /* a statement ends the migrator's transaction */
 	int is_candidate;    /* the probe must look at it */
 	int has_fk_pattern;  /* a rebuild or PRAGMA foreign_keys: L008/L009
@@ -144,10 +147,20 @@ typedef struct cw_lint_read {
 	cw_toks toks;        /* scratch, reused for every piece */
 	cw_lint_edge *edges;
 	size_t n_edges, cap_edges;
+	int out_of_txn;      /* a COMMIT ended the migrator's transaction and
+			     ** no BEGIN has reopened it yet */
+	size_t open_commit;  /* index in out of that COMMIT's finding, or
+			     ** (size_t)-1 when it got none */
+	int commit_line, commit_col;  /* where that COMMIT is */
+	size_t commit_mig;   /* in which migration */
 	size_t cur_off;      /* line cursor: offset, its line, line start */
 	int cur_line;
 	size_t cur_bol;
 } cw_lint_read;
+
+/* After the last migration: a COMMIT that nothing reopened makes the
+** migrator's own final COMMIT fail; its L011 becomes an L001 error. */
+void cw_lint_finish_txn(cw_lint_read *r);
 
 /* Read every statement of migration r->k: report L001, L002, L003, L005
 ** and L007 and record the statements later rules need in r->migs[r->k].
@@ -163,8 +176,10 @@ int cw_lint_add_edge(cw_lint_read *r, char *child, char *parent);
 ** verdicts of the candidates' DROP statements in migs (parallel to
 ** f->migrations).  Stops quietly where the folder fails to apply.
 ** Returns 0, CW_ENOMEM, or CW_ESQL when no database could be opened. */
+struct cw_profile;
 int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
-		      const char *table, cw_error *err);
+		      const char *table, const struct cw_profile *profile,
+		      cw_error *err);
 
 /* ---- evidence_graph.c: the foreign-key graph; evidence_fill.c: one
 ** synthetic row per table, and counting ---- */

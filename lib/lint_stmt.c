@@ -115,57 +115,131 @@ static cw_diag *report(stmt *x, const char *code, const char *fmt, ...)
 	return g;
 }
 
-/* ---- L001: transaction control ---- */
+/* ---- L001 / L011: transaction control ----
+**
+** The migrator runs the whole batch in one transaction.  Its state is
+** followed across pieces and migrations as the engine follows it when it
+** runs them (spec/drizzle-semantics.md section 3c): a COMMIT ends it (what
+** ran is committed), a PRAGMA then runs outside any transaction and takes
+** effect, a BEGIN reopens it for drizzle's own final COMMIT.  That
+** COMMIT ... BEGIN pattern works, at one cost: the batch is no longer
+** atomic (L011, a warning).  BEGIN inside the transaction, COMMIT with
+** none open, a COMMIT nothing reopens (drizzle's final COMMIT fails) and
+** ROLLBACK are errors (L001). */
 
-/* Each keyword, whether it ends the migrator's transaction, and what it
-** does there (spec/drizzle-semantics.md section 2). */
 static const struct txn_word {
 	const char *word;
-	int ends;
 	const char *why;
 } txn_words[] = {
-	{"BEGIN", 0, "fails with \"cannot start a transaction within a "
-		     "transaction\" and the whole batch is rolled back"},
-	{"COMMIT", 1, "ends the migrator's transaction early: a later "
-		      "failure leaves the database half-migrated"},
-	{"END", 1, "is COMMIT: it ends the migrator's transaction early, and "
-		   "a later failure leaves the database half-migrated"},
-	{"ROLLBACK", 1, "undoes work the migrator still believes is pending"},
-	{"SAVEPOINT", 0, "nests inside the migrator's transaction; an "
-			 "unmatched RELEASE or ROLLBACK TO changes what the "
-			 "batch undoes"},
-	{"RELEASE", 0, "nests inside the migrator's transaction; an "
-		       "unmatched RELEASE or ROLLBACK TO changes what the "
-		       "batch undoes"},
-	{"VACUUM", 0, "fails with \"cannot VACUUM from within a "
-		      "transaction\""},
+	{"BEGIN", "fails with \"cannot start a transaction within a "
+		  "transaction\" and the whole batch is rolled back"},
+	{"COMMIT", NULL},
+	{"END", NULL},
+	{"ROLLBACK", "undoes work the migrator still believes is pending"},
+	{"SAVEPOINT", "nests inside the migrator's transaction; an unmatched "
+		      "RELEASE or ROLLBACK TO changes what the batch undoes"},
+	{"RELEASE", "nests inside the migrator's transaction; an unmatched "
+		    "RELEASE or ROLLBACK TO changes what the batch undoes"},
+	{"VACUUM", "fails with \"cannot VACUUM from within a "
+		   "transaction\""},
 };
 
-/* L001; returns 1 if the statement was transaction control, -1 when out
-** of memory. */
+/* COMMIT or END, inside the transaction or not.  One L011 per
+** migration, at its first COMMIT; the position of the latest is kept in
+** case nothing reopens the transaction (cw_lint_finish_txn). */
+static void read_commit(stmt *x, const char *word)
+{
+	cw_lint_read *r = x->r;
+	cw_lint_mig *mig = &r->migs[r->k];
+	cw_diag *g = NULL;
+
+	if (r->out_of_txn) {
+		report(x, "L001", "%s inside a migration, with no transaction "
+		       "open (an earlier COMMIT ended it), fails with \"cannot "
+		       "commit - no transaction is active\"", word);
+		return;
+	}
+	r->out_of_txn = 1;
+	mig->ends_txn = 1;
+	if (!mig->has_l011)
+		g = report(x, "L011", "%s ends the migrator's transaction: "
+			   "everything before it is committed at this point, "
+			   "so the batch is no longer atomic (a later failure "
+			   "leaves it applied, and this migration "
+			   "half-applied)", word);
+	mig->has_l011 = 1;
+	r->open_commit = g ? (size_t)(g - r->out->items) : (size_t)-1;
+	position(r, x->t[x->a].off, &r->commit_line, &r->commit_col);
+	r->commit_mig = r->k;
+}
+
+/* L001/L011; returns 1 if the statement was transaction control, -1 when
+** out of memory. */
 static int read_txn(stmt *x)
 {
 	const struct txn_word *w = NULL;
+	cw_lint_read *r = x->r;
 	cw_lint_stmt *st;
 	size_t i;
-	int ends;
+	int ends = 0;
 
 	for (i = 0; i < sizeof(txn_words) / sizeof(txn_words[0]); i++)
 		if (is(x, x->a, txn_words[i].word))
 			w = &txn_words[i];
 	if (w == NULL)
 		return 0;
-	report(x, "L001", "%s inside a migration %s", w->word, w->why);
-	ends = w->ends;
-	for (i = x->a; ends && i < x->b; i++)
-		if (is(x, i, "TO"))
-			ends = 0;  /* ROLLBACK TO keeps the transaction */
+	if (w->why == NULL) {
+		ends = !r->out_of_txn;
+		read_commit(x, w->word);
+	} else if (strcmp(w->word, "BEGIN") == 0 && r->out_of_txn) {
+		r->out_of_txn = 0;       /* reopened: the pattern works */
+		r->open_commit = (size_t)-1;
+	} else if (strcmp(w->word, "VACUUM") == 0 && r->out_of_txn) {
+		;                        /* runs fine outside a transaction */
+	} else {
+		report(x, "L001", "%s inside a migration %s", w->word, w->why);
+		if (strcmp(w->word, "ROLLBACK") == 0) {
+			ends = 1;
+			for (i = x->a; i < x->b; i++)
+				if (is(x, i, "TO"))
+					ends = 0;  /* keeps the transaction */
+		}
+		if (ends && !r->out_of_txn)
+			r->out_of_txn = 1;
+	}
 	st = record(x, CW_LK_TXN, x->b);
 	if (st == NULL)
 		return -1;
 	st->ends_txn = ends;
-	x->r->migs[x->r->k].ends_txn |= ends;
+	r->migs[r->k].ends_txn |= ends;
 	return 1;
+}
+
+void cw_lint_finish_txn(cw_lint_read *r)
+{
+	static const char hint[] = "nothing reopens the transaction before "
+		"the batch ends, so drizzle's own final COMMIT fails with "
+		"\"cannot commit - no transaction is active\" after the work "
+		"is done; add BEGIN after what must run outside the "
+		"transaction, or remove the COMMIT";
+	const cw_code_info *c = cw_code_lookup("L001");
+	const cw_migration *m;
+	cw_diag *g;
+
+	if (!r->out_of_txn || c == NULL || r->commit_mig >= r->f->n_migrations)
+		return;
+	m = &r->f->migrations[r->commit_mig];
+	if (r->open_commit != (size_t)-1 && r->open_commit < r->out->n) {
+		g = &r->out->items[r->open_commit];
+		memcpy(g->code, "L001", 5);
+		g->severity = c->severity;
+	} else {
+		g = cw_diags_add(r->out, "L001", m->path, r->commit_line,
+				 r->commit_col, "COMMIT ends the migrator's "
+				 "transaction and nothing reopens it");
+		cw_diag_set_tag(g, m->entry->tag);
+	}
+	cw_diag_set_hint(g, "%s", hint);
 }
 
 /* ---- L002 / L003 / L010: ALTER TABLE ... ADD COLUMN ---- */
@@ -526,6 +600,8 @@ static int read_pragma(stmt *x, size_t h)
 	if (i >= x->b || !cw_tok_is(x->s, &x->t[i], "foreign_keys"))
 		return 0;
 	x->r->migs[x->r->k].has_pragma_fk = 1;
+	if (x->r->out_of_txn)
+		x->r->migs[x->r->k].pragma_effective = 1;
 	return record(x, CW_LK_PRAGMA_FK, x->b) ? 0 : -1;
 }
 

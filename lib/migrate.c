@@ -30,6 +30,7 @@ typedef struct run {
 	const char *table;
 	cw_error *err;
 	int trial;            /* a trial run is in progress */
+	int virt_txn;         /* in a trial: the emulated transaction state */
 	char **fk_tables;     /* foreign keys off: violations per table */
 	long long *fk_counts; /* before the migration being applied */
 	size_t n_fk;
@@ -210,6 +211,48 @@ static void note_journal_mode(run *x, size_t k, size_t p, const char *want,
 	cw_diag_set_tag(g, m->entry->tag);
 }
 
+/* In a trial, transaction control cannot run for real (a COMMIT would
+** make the trial permanent), so the engine follows it: BEGIN, COMMIT and
+** ROLLBACK change a virtual state, and PRAGMA foreign_keys outside the
+** (virtual) transaction takes effect through the connection's flag, as
+** the real PRAGMA would.  1 when the statement was handled here. */
+static int emulate_txn(run *x, sqlite3_stmt *st, cw_prepared *res)
+{
+	switch (cw_rule_txn_kind(sqlite3_sql(st))) {
+	case CW_TXN_BEGIN:
+		if (x->virt_txn) {
+			res->verdict = CW_PIECE_SQL_ERROR;
+			res->sqlite_rc = SQLITE_ERROR;
+			snprintf(res->message, sizeof(res->message), "cannot "
+				 "start a transaction within a transaction");
+		}
+		x->virt_txn = 1;
+		return 1;
+	case CW_TXN_COMMIT:
+		if (!x->virt_txn) {
+			res->verdict = CW_PIECE_SQL_ERROR;
+			res->sqlite_rc = SQLITE_ERROR;
+			snprintf(res->message, sizeof(res->message), "cannot "
+				 "commit - no transaction is active");
+		}
+		x->virt_txn = 0;
+		return 1;
+	case CW_TXN_ROLLBACK:
+		x->virt_txn = 0;
+		return 1;
+	case CW_TXN_PRAGMA_FK_ON:
+	case CW_TXN_PRAGMA_FK_OFF:
+		if (x->virt_txn)
+			return 0;  /* the real no-op */
+		sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY,
+				  cw_rule_txn_kind(sqlite3_sql(st)) ==
+				  CW_TXN_PRAGMA_FK_ON, NULL);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Prepare and step piece p of migration k as better-sqlite3's prepare()
 ** and run() do.  Fills o; 0 when it ran, 1 when it failed, or a negative
 ** code (busy, out of memory). */
@@ -222,11 +265,21 @@ static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
 	int rc;
 
 	memset(o, 0, sizeof(*o));
-	o->in_txn_before = !sqlite3_get_autocommit(x->db);
+	o->in_txn_before = x->trial ? x->virt_txn :
+			   !sqlite3_get_autocommit(x->db);
 	rc = cw_rule_prepare(&st, res, x->db, m->text.data + pc->offset,
 			     pc->len, x->o->rule, x->err);
 	if (rc != 0)
 		return rc;
+	if (res->verdict == CW_PIECE_OK && x->trial &&
+	    emulate_txn(x, st, res)) {
+		sqlite3_finalize(st);
+		o->verdict = res->verdict;
+		o->sqlite_rc = res->sqlite_rc;
+		o->message = res->message;
+		o->in_txn_after = x->virt_txn;
+		return res->verdict == CW_PIECE_OK ? 0 : 1;
+	}
 	if (res->verdict == CW_PIECE_OK) {
 		char want[16], got[16];
 		int mode = journal_mode_request(sqlite3_sql(st), want,
@@ -278,11 +331,11 @@ static int run_pieces(run *x, size_t k, int trial, int *failed)
 		rc = step_piece(x, k, p, &o, &res);
 		if (rc < 0)
 			return rc;
-		if (trial && o.in_txn_before != o.in_txn_after)
+		if (trial && sqlite3_get_autocommit(x->db))
 			return cw_error_set(x->err, CW_EINVAL, NULL, m->path,
-				pc->line, "%s piece %zu changes the "
-				"transaction state: it cannot be tried and "
-				"rolled back", m->entry->tag, p + 1);
+				pc->line, "%s piece %zu ended the trial's "
+				"savepoint: it cannot be rolled back",
+				m->entry->tag, p + 1);
 		if (!trial && o.in_txn_before != o.in_txn_after &&
 		    add_txn_event(x, k, p, pc->line, o.in_txn_after) != 0)
 			return CW_ENOMEM;
@@ -398,6 +451,37 @@ static int fk_violations(run *x, size_t k, int report)
 	return rc == SQLITE_NOMEM ? oom(x) : 0;
 }
 
+/* Try migration k inside a savepoint, hooks told is_trial, then undo it
+** all: the rows a hook filled and everything the pieces did.  The
+** connection's foreign-key flag is restored too (emulate_txn may have
+** changed it).  0, or a negative code. */
+static int trial(run *x, size_t k)
+{
+	const cw_migrate_hooks *h = x->h;
+	int was_in_txn = !sqlite3_get_autocommit(x->db), fk = 1, failed = 0;
+	int rc = own_stmt(x, "SAVEPOINT cw_trial");
+
+	if (rc != 0)
+		return rc < 0 ? rc : CW_ESQL;
+	sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &fk);
+	if (h->before_migration(h->ctx, x->db, k, 1, x->err) < 0)
+		rc = -1;
+	x->trial = 1;
+	x->virt_txn = was_in_txn;
+	if (rc == 0)
+		rc = run_pieces(x, k, 1, &failed);
+	x->trial = 0;
+	if (rc >= 0 && h->after_migration &&
+	    h->after_migration(h->ctx, x->db, k, 1, failed, x->err) < 0)
+		rc = -1;
+	sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY, fk, NULL);
+	sqlite3_exec(x->db, "ROLLBACK TO cw_trial; RELEASE cw_trial", NULL,
+		     NULL, NULL);
+	if (rc < 0)
+		return x->err->code ? x->err->code : CW_EINVAL;
+	return 0;
+}
+
 /* Apply pending migration k, trying it first when a hook asks. */
 static int apply_one(run *x, size_t k)
 {
@@ -416,24 +500,8 @@ static int apply_one(run *x, size_t k)
 		x->r->stopped = 1;
 		return 2;
 	}
-	if (want == CW_HOOK_TRIAL) {
-		rc = own_stmt(x, "SAVEPOINT cw_trial");
-		if (rc != 0)
-			return rc < 0 ? rc : CW_ESQL;
-		if (h->before_migration(h->ctx, x->db, k, 1, x->err) < 0)
-			rc = x->err->code ? x->err->code : CW_EINVAL;
-		x->trial = 1;
-		if (rc == 0)
-			rc = run_pieces(x, k, 1, &failed);
-		x->trial = 0;
-		if (rc >= 0 && h->after_migration)
-			rc = h->after_migration(h->ctx, x->db, k, 1, failed,
-						x->err) < 0 ? -1 : 0;
-		sqlite3_exec(x->db, "ROLLBACK TO cw_trial; RELEASE cw_trial",
-			     NULL, NULL, NULL);
-		if (rc < 0)
-			return x->err->code ? x->err->code : CW_EINVAL;
-	}
+	if (want == CW_HOOK_TRIAL && (rc = trial(x, k)) != 0)
+		return rc;
 	rc = run_pieces(x, k, 0, &failed);
 	if (rc == 0 && !failed)
 		rc = record(x, k);
@@ -460,7 +528,20 @@ static int apply_all(run *x)
 
 	for (k = 0; k < x->f->n_migrations; k++) {
 		const cw_plan_entry *pe = &x->r->plan.entries[k];
+		const cw_migration *m = &x->f->migrations[k];
 		cw_migrate_entry *e = &x->r->entries[k];
+		if (m->load_rc != 0 || m->text.data == NULL ||
+		    m->entry == NULL || m->entry->tag == NULL) {
+			/* Only a lenient load (check) gets here: the file
+			** is reported by the folder reader; what follows
+			** runs without it. */
+			if (!x->o->keep_going)
+				return cw_error_set(x->err, CW_EINVAL, NULL,
+					m->path, 0, "entries[%zu] cannot be "
+					"run", k);
+			x->r->n_unrunnable++;
+			continue;
+		}
 		if (pe->status != CW_MIG_PENDING) {
 			e->status = pe->status;
 			e->matched = pe->matched;

@@ -153,6 +153,8 @@ typedef struct cw_migrate_result {
 	size_t n_more;
 	int rollback_failed;        /* ROLLBACK found no transaction */
 	int stopped;                /* a hook ended the run early */
+	size_t n_unrunnable;        /* keep_going: entries whose file could
+				    ** not be read, passed over */
 	char profile[512];          /* cw_profile_describe of the run */
 	cw_diags diags;             /* R001 skipped, R007 dangling keys */
 } cw_migrate_result;

@@ -4,11 +4,16 @@
 **
 ** Markers are judged on the file text (S003 inside a literal or comment,
 ** S004 not followed by a newline); pieces are judged by applying the folder
-** to an in-memory database configured like production, in one transaction
-** as the migrator runs them (S001 two statements, S002 none, S005 refused).
+** with the engine (migrate.h) to a fresh scratch file database, exactly as
+** the migrator runs them (S001 two statements, S002 none, S005 refused,
+** S008 a parameter).  Like a compiler it keeps going after a failure, and
+** marks later failures as possibly following from the first.  Failures of
+** transaction control (BEGIN inside the batch, COMMIT with none open, the
+** final COMMIT after a COMMIT nothing reopened) are L001's to explain.
 */
 #include "check.h"
 #include "db.h"
+#include "migrate.h"
 #include "stmtrule.h"
 #include "text.h"
 
@@ -107,116 +112,157 @@ static int end_of_first(cursor *c, const cw_migration *m,
 	return line_of(c, pc->offset + (i ? i - 1 : 0));
 }
 
-static void report_piece(cw_diags *out, const cw_migration *m, size_t p,
-			 const cw_prepared *res, cursor *c)
+/* A hint for the usual cause of a refusal, or NULL. */
+static const char *hint_for(const char *msg, char *buf, size_t n)
 {
-	const cw_piece *pc = &m->pieces.items[p];
-	cw_diag *g = NULL;
+	const char *fn = strstr(msg, "no such function: ");
 
-	if (res->verdict == CW_PIECE_MULTIPLE) {
+	if (fn != NULL) {
+		snprintf(buf, n, "if the app registers %s() on its "
+			 "connection before migrate(), declare it in "
+			 "cw.config.json: {\"migrator\": {\"functions\": "
+			 "[\"%s/N\"]}} (or --functions %s/N)", fn + 18,
+			 fn + 18, fn + 18);
+		return buf;
+	}
+	return NULL;
+}
+
+/* One failure of the engine's run as an S finding on its piece. */
+static void report_failure(cw_diags *out, const cw_folder *f,
+			   const cw_migrate_failure *fl,
+			   const cw_migrate_failure *first)
+{
+	const cw_migration *m = &f->migrations[fl->entry];
+	const cw_piece *pc = &m->pieces.items[fl->piece - 1];
+	char after[256], hint[512];
+	cw_diag *g = NULL;
+	cursor c = {m->text.data, 0, 1};
+
+	after[0] = '\0';
+	if (fl->after_failure && first->entry != CW_MIGRATE_OWN)
+		snprintf(after, sizeof(after), " (may follow from the "
+			 "failure in %s piece %zu)",
+			 f->migrations[first->entry].entry->tag, first->piece);
+	if (fl->verdict == CW_PIECE_MULTIPLE) {
 		int second, col, first_end;
 		cw_text_line_col(m->text.data, pc->offset +
-				 res->second_offset, &second, &col);
-		first_end = end_of_first(c, m, pc, res->second_offset);
+				 fl->second_offset, &second, &col);
+		first_end = end_of_first(&c, m, pc, fl->second_offset);
 		g = cw_diags_add(out, "S001", m->path, second, col,
 				 "piece %zu of %s holds a second statement "
-				 "starting here (better-sqlite3: %s)", p + 1,
-				 m->entry->tag, CW_MSG_MULTIPLE);
+				 "starting here (better-sqlite3: %s)%s",
+				 fl->piece, m->entry->tag, CW_MSG_MULTIPLE,
+				 after);
 		cw_diag_set_hint(g, "end line %d (after the first "
 				 "statement's ';') with `--> "
 				 "statement-breakpoint`", first_end);
-	} else if (res->verdict == CW_PIECE_NO_STATEMENT) {
+	} else if (fl->verdict == CW_PIECE_NO_STATEMENT) {
 		g = cw_diags_add(out, "S002", m->path, pc->line, 0,
 				 "piece %zu of %s contains no statement "
 				 "(better-sqlite3: %s); drizzle fails the "
-				 "whole run here", p + 1, m->entry->tag,
+				 "whole run here", fl->piece, m->entry->tag,
 				 CW_MSG_NO_STATEMENTS);
+	} else if (fl->verdict == CW_PIECE_PARAMETERS) {
+		g = cw_diags_add(out, "S008", m->path, pc->line, 0,
+				 "piece %zu of %s has a bound parameter "
+				 "(?, ?1, :name, @name or $name); drizzle runs "
+				 "it with no values and better-sqlite3 says: "
+				 "%s%s", fl->piece, m->entry->tag, fl->message,
+				 after);
 	} else {
 		g = cw_diags_add(out, "S005", m->path, pc->line, 0,
-				 "piece %zu of %s: SQLite says: %s", p + 1,
-				 m->entry->tag, res->message);
+				 "piece %zu of %s: SQLite says: %s%s",
+				 fl->piece, m->entry->tag, fl->message, after);
+		if (g && hint_for(fl->message, hint, sizeof(hint)))
+			cw_diag_set_hint(g, "%s", hint);
 	}
 	cw_diag_set_tag(g, m->entry->tag);
 }
 
-/* Apply one migration's pieces in db; 1 when SQLite refused one (the
-** folder cannot be applied further in context). */
-static int apply_pieces(cw_diags *out, sqlite3 *db, const cw_migration *m,
-			int in_context, cw_error *err)
+/* Is the failure one of transaction control, which L001 explains? */
+static int is_txn_failure(const cw_migrate_failure *fl)
 {
-	cursor c = {m->text.data, 0, 1};
-	size_t p;
-	int failed = 0;
+	cw_txn_kind k = fl->sql ? cw_rule_txn_kind(fl->sql) : CW_TXN_NONE;
 
-	for (p = 0; p < m->pieces.n; p++) {
-		const cw_piece *pc = &m->pieces.items[p];
-		sqlite3_stmt *st = NULL;
-		cw_prepared res;
-		int rc = cw_rule_prepare(&st, &res, db, m->text.data +
-					 pc->offset, pc->len, CW_RULE_CURRENT,
-					 err);
-		if (rc != 0)
-			return rc;
-		if (res.verdict == CW_PIECE_OK) {
-			if (in_context) {
-				sqlite3_step(st);
-				if (sqlite3_reset(st) != SQLITE_OK) {
-					snprintf(res.message,
-						 sizeof(res.message), "%s",
-						 sqlite3_errmsg(db));
-					res.verdict = CW_PIECE_SQL_ERROR;
-				}
-			}
-			sqlite3_finalize(st);
-		}
-		if (res.verdict == CW_PIECE_SQL_ERROR && !in_context)
-			continue;
-		if (res.verdict != CW_PIECE_OK)
-			report_piece(out, m, p, &res, &c);
-		if (res.verdict == CW_PIECE_SQL_ERROR)
-			return 1;
-		if (res.verdict == CW_PIECE_MULTIPLE && in_context) {
-			/* Keep the context right for later pieces. */
-			char *copy = strndup(m->text.data + pc->offset,
-					     pc->len);
-			if (copy && sqlite3_exec(db, copy, NULL, NULL, NULL))
-				failed = 1;
-			free(copy);
-			if (failed)
-				return 1;
-		}
+	return fl->verdict == CW_PIECE_SQL_ERROR &&
+	       (k == CW_TXN_BEGIN || k == CW_TXN_COMMIT ||
+		k == CW_TXN_ROLLBACK);
+}
+
+/* The migrator's own statement failed: its final COMMIT, normally
+** (deferred foreign keys, or no transaction left open). */
+static void report_own(cw_diags *out, const cw_folder *f,
+		       const cw_migrate_failure *fl)
+{
+	cw_diag *g = cw_diags_add(out, "S005", f->journal.path, 0, 0,
+				  "the migrator's own `%.40s` fails after "
+				  "the last migration: %s", fl->sql ?
+				  fl->sql : "?", fl->message);
+
+	if (g && strstr(fl->message, "FOREIGN KEY"))
+		cw_diag_set_hint(g, "a DEFERRABLE INITIALLY DEFERRED foreign "
+				 "key is still violated when the batch "
+				 "commits; see L010 for the migration");
+}
+
+/* Apply the folder with the engine, as the migrator would on a fresh
+** file database, keeping going after a failure like a compiler. */
+static int apply_folder(cw_diags *out, const cw_folder *f,
+			const cw_check_options *o, cw_error *err)
+{
+	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
+	cw_migrate_result r;
+	sqlite3 *db = NULL;
+	char *path = NULL;
+	size_t i;
+	int rc = cw_db_open_scratch(&db, &path, NULL, err);
+
+	if (rc != 0)
+		return rc;
+	mo.table = o->table;
+	mo.keep_going = 1;
+	mo.profile = o->profile;
+	rc = cw_migrate_db(&r, db, f, &mo, err);
+	if (rc == CW_ESQL || rc == 0) {
+		cw_error_clear(err);
+		rc = 0;
 	}
-	return failed;
+	for (i = 0; rc == 0 && r.failure.has_failure && i <= r.n_more;
+	     i++) {
+		const cw_migrate_failure *fl = i ? &r.more[i - 1] :
+					      &r.failure;
+		if (fl->entry == CW_MIGRATE_OWN && !strstr(fl->message,
+						"no transaction is active"))
+			report_own(out, f, fl);
+		else if (fl->piece > 0 && !is_txn_failure(fl))
+			report_failure(out, f, fl, &r.failure);
+	}
+	for (i = 0; rc == 0 && i < r.diags.n; i++)
+		if (strcmp(r.diags.items[i].code, "R001") != 0) {
+			const cw_diag *d = &r.diags.items[i];
+			cw_diag *g = cw_diags_add(out, d->code, d->file,
+						  d->line, d->column, "%s",
+						  d->message);
+			cw_diag_set_tag(g, d->tag);
+		}
+	cw_migrate_result_free(&r);
+	cw_db_close_scratch(db, path);
+	return rc;
 }
 
 int cw_check_pieces(cw_diags *out, const cw_folder *f,
 		    const cw_check_options *o, cw_error *err)
 {
-	sqlite3 *db = NULL;
+	cw_check_options defaults = CW_CHECK_OPTIONS_INIT;
 	size_t k;
-	int rc, in_context = 1;
 
-	(void)o;
-	rc = cw_db_open_memory(&db, err);
-	if (rc != 0)
-		return rc;
-	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
-	for (k = 0; k < f->n_migrations && rc == 0; k++) {
+	if (o == NULL)
+		o = &defaults;
+	for (k = 0; k < f->n_migrations; k++) {
 		const cw_migration *m = &f->migrations[k];
-		if (m->load_rc != 0 || m->text.data == NULL)
-			continue;
-		check_markers(out, m);
-		/* A COMMIT inside a migration ends the transaction; the
-		** migrator would go on without one, and so do we. */
-		rc = apply_pieces(out, db, m, in_context, err);
-		if (rc == 1) {
-			/* Later pieces would fail for this one's sake;
-			** keep judging them only on what needs no context. */
-			in_context = 0;
-			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-			rc = 0;
-		}
+		if (m->load_rc == 0 && m->text.data != NULL)
+			check_markers(out, m);
 	}
-	sqlite3_close(db);
-	return rc;
+	return apply_folder(out, f, o, err);
 }

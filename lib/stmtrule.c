@@ -3,6 +3,9 @@
 */
 #include "stmtrule.h"
 
+#include <ctype.h>
+#include <strings.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,4 +111,69 @@ int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
 done:
 	free(copy);
 	return 0;
+}
+
+/* Past spaces and comments. */
+static const char *skip_blank(const char *p)
+{
+	const char *q;
+
+	for (;;) {
+		while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			q = strstr(p + 2, "*/");
+			p = q ? q + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
+/* Does p start with keyword w (case-insensitive, whole word)? */
+static int word_at(const char *p, const char *w)
+{
+	size_t n = strlen(w);
+
+	return strncasecmp(p, w, n) == 0 && !(isalnum((unsigned char)p[n]) ||
+					     p[n] == '_');
+}
+
+cw_txn_kind cw_rule_txn_kind(const char *sql)
+{
+	const char *p = skip_blank(sql);
+
+	if (word_at(p, "BEGIN"))
+		return CW_TXN_BEGIN;
+	if (word_at(p, "COMMIT") || word_at(p, "END"))
+		return CW_TXN_COMMIT;
+	if (word_at(p, "ROLLBACK")) {
+		p = skip_blank(p + 8);
+		if (word_at(p, "TRANSACTION"))
+			p = skip_blank(p + 11);
+		return word_at(p, "TO") ? CW_TXN_NONE : CW_TXN_ROLLBACK;
+	}
+	if (word_at(p, "PRAGMA")) {
+		p = skip_blank(p + 6);
+		if (strncasecmp(p, "main.", 5) == 0)
+			p += 5;
+		if (!word_at(p, "foreign_keys"))
+			return CW_TXN_NONE;
+		p = skip_blank(p + 12);
+		if (*p != '=' && *p != '(')
+			return CW_TXN_NONE;
+		p = skip_blank(p + 1);
+		if (*p == '\'' || *p == '"')
+			p++;
+		if (word_at(p, "OFF") || word_at(p, "0") ||
+		    word_at(p, "FALSE") || word_at(p, "NO"))
+			return CW_TXN_PRAGMA_FK_OFF;
+		if (word_at(p, "ON") || word_at(p, "1") ||
+		    word_at(p, "TRUE") || word_at(p, "YES"))
+			return CW_TXN_PRAGMA_FK_ON;
+	}
+	return CW_TXN_NONE;
 }

@@ -51,6 +51,20 @@ typedef struct cw_prepared {
 ** better-sqlite3's does. */
 size_t cw_rule_tail_violation(const char *tail, cw_rule rule);
 
+/* What a statement does to the transaction, judged by its first keyword
+** (comments and spaces skipped): BEGIN, COMMIT/END, ROLLBACK (not
+** ROLLBACK TO), PRAGMA foreign_keys = value, or none of these. */
+typedef enum cw_txn_kind {
+	CW_TXN_NONE = 0,
+	CW_TXN_BEGIN,
+	CW_TXN_COMMIT,
+	CW_TXN_ROLLBACK,
+	CW_TXN_PRAGMA_FK_ON,
+	CW_TXN_PRAGMA_FK_OFF
+} cw_txn_kind;
+
+cw_txn_kind cw_rule_txn_kind(const char *sql);
+
 /* Prepare piece (sql, len) on db the way better-sqlite3 does, and refuse
 ** it as run() with no arguments does when it has parameters.  On
 ** CW_PIECE_OK *out_stmt holds the statement (caller finalizes); otherwise it
