@@ -1,15 +1,114 @@
 /*
 ** report.h - writers that turn lib results into text or JSON for people
 ** and machines.  They only format; every decision is made in lib/.
+**
+** The diagnostics report (report_check.c, report_dir.c) is the one writer
+** of findings for every command: compiler-style text, a JSON object,
+** JUnit XML, GitHub workflow annotations, and `--report DIR` holding all
+** four, each file replaced atomically.  A command describes its run in a
+** diag_report and hands it to a writer.  Whatever a finding's message
+** holds, the machine formats come out valid: invalid UTF-8 becomes
+** U+FFFD, JSON escapes control characters, XML escapes line breaks in
+** attributes and drops the characters XML 1.0 cannot carry.
 */
 #ifndef CW_REPORT_H
 #define CW_REPORT_H
 
 #include <stdio.h>
 #include "../lib/diag.h"
+#include "../lib/error.h"
 #include "../lib/migrate.h"
 
 struct cJSON;
+
+/* ---- the diagnostics report, for any command ---- */
+
+/* One JUnit <testcase>: the failing findings that belong to it are its
+** <failure>s.  A finding belongs by its code's family letter when family
+** is set; otherwise by migration tag when both it and the case have one;
+** otherwise by file. */
+typedef struct report_case {
+	const char *classname;   /* "migrations", "rules" */
+	const char *name;        /* the test case's name */
+	char family;             /* 'J', 'S', ... or 0 */
+	const char *tag;         /* migration tag, or NULL */
+	const char *file;        /* path findings name, or NULL */
+} report_case;
+
+/*
+** What a command hands the writers.  Everything is borrowed.
+**
+**   text:   text_head lines, one compiler-style finding after another,
+**           then `TITLE: 1 error, 0 warnings, 0 notes in N UNITs`.
+**   JSON:   {"command": COMMAND, <json_fields>, "ok": status == 0,
+**            "exit": status, "counts": {...}, "diagnostics": [...]}
+**   JUnit:  <testsuites name=TITLE><testsuite name=SUBJECT> with one
+**           <testcase> per report_case; errors fail them (warnings too
+**           when strict).
+**   GitHub: one ::error/::warning/::notice line per finding.
+**
+** cw migrate, for one, would fill title "cw migrate", command "migrate",
+** subject the database, unit "migration", a json_fields hook adding db,
+** table, dry_run, entries and failure, and a text_head hook printing the
+** status of each migration.
+*/
+typedef struct diag_report {
+	const char *title;        /* "cw check" */
+	const char *command;      /* "check" */
+	const char *subject;      /* the folder or database the run is about */
+	const cw_diags *diags;
+	int strict;               /* warnings fail JUnit test cases too */
+	int status;               /* the exit status the command chose */
+	const char *unit;         /* "migration": summary "in N migrations";
+				     NULL leaves that part out */
+	size_t n_units;
+	const report_case *cases; /* the JUnit test cases */
+	size_t n_cases;
+	/* Optional: add the command's own members to the JSON object,
+	** right after "command".  Returns 0, or -1 if out of memory. */
+	int (*json_fields)(struct cJSON *root, const void *ctx);
+	/* Optional: lines the text writer prints before the findings. */
+	void (*text_head)(FILE *out, const void *ctx);
+	const void *ctx;          /* handed to both hooks */
+} diag_report;
+
+void report_diag_text(FILE *out, const diag_report *r);
+
+/* Returns 0, or -1 if out of memory (nothing is written then). */
+int report_diag_json(FILE *out, const diag_report *r);
+
+/* Returns 0, or -1 if out of memory (nothing is written then). */
+int report_diag_junit(FILE *out, const diag_report *r);
+
+void report_diag_github(FILE *out, const diag_report *r);
+
+/* Write summary.txt, report.json, junit.xml and github.txt under dir
+** (made if needed).  Every file is written to a temporary file beside it
+** and all are fsynced before the first is renamed into place, so a
+** failure while writing leaves dir as it was and none is ever seen half
+** written.  Returns 0 or a negative CW_E* code; err names the file and
+** what the OS said, and errno is left as the failing call set it. */
+int report_diag_dir(const char *dir, const diag_report *r, cw_error *err);
+
+/* Make every string of a cJSON tree, keys too, valid UTF-8: invalid
+** sequences become U+FFFD.  cJSON escapes quotes, backslashes and control
+** characters itself, so the printed tree is then valid JSON.  Every JSON
+** writer calls this before report_print_json.  Returns 0, or -1 if out of
+** memory. */
+int report_json_repair(struct cJSON *root);
+
+/* Print root as indented JSON and a newline, then free it.  Returns 0,
+** or -1 if out of memory. */
+int report_print_json(FILE *out, struct cJSON *root);
+
+/* A cJSON array of diagnostics, shared by every JSON writer. */
+struct cJSON *report_diags_json(const cw_diags *d);
+
+/* `WHAT: 1 error, 0 warnings, 0 notes in N migrations` and a newline. */
+void report_summary_line(FILE *out, const char *what, const cw_diags *d,
+			 size_t n_migrations);
+
+/* ---- cw migrate ---- */
 
 typedef struct migrate_report {
 	const char *db;
@@ -27,12 +126,7 @@ void report_migrate_text(FILE *out, const migrate_report *r);
 /* Returns 0, or -1 if out of memory. */
 int report_migrate_json(FILE *out, const migrate_report *r);
 
-/* Print root as indented JSON and a newline, then free it.  Returns 0,
-** or -1 if out of memory. */
-int report_print_json(FILE *out, struct cJSON *root);
-
-/* A cJSON array of diagnostics, shared by every JSON writer. */
-struct cJSON *report_diags_json(const cw_diags *d);
+/* ---- cw check: the diagnostics report with check's test cases ---- */
 
 /* What `cw check` hands its writers. */
 typedef struct check_report {
@@ -42,17 +136,15 @@ typedef struct check_report {
 	const cw_diags *diags;
 	int strict;
 	int status;               /* the exit status chosen */
+	char profile[512];        /* the migrator profile checked against */
 } check_report;
 
-void report_summary_line(FILE *out, const char *what, const cw_diags *d,
-			 size_t n_migrations);
 void report_check_text(FILE *out, const check_report *r);
 int report_check_json(FILE *out, const check_report *r);
 void report_check_junit(FILE *out, const check_report *r);
 void report_check_github(FILE *out, const check_report *r);
 
-/* Write summary.txt, report.json, junit.xml and github.txt under dir
-** (created if needed), each atomically.  Returns 0 or -1 (errno set). */
+/* report_diag_dir for check.  Returns 0 or -1 (errno set). */
 int report_check_dir(const char *dir, const check_report *r);
 
 #endif

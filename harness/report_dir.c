@@ -1,18 +1,22 @@
 /*
 ** report_dir.c - `--report DIR`: every format of one run, written whole.
 **
-** Each file is written to a temporary name beside it and renamed, so a
-** reader (a CI upload step) never sees half a report.
+** Each file goes through lib/atomicfile: a temporary file beside it,
+** fsynced, renamed.  All four are written and synced before the first
+** rename, so a failure while writing (a full disk, a read-only folder)
+** changes nothing, and a reader (a CI upload step) never sees half a
+** report.
 */
 #include "report.h"
+#include "../lib/atomicfile.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+/* mkdir -p: every missing folder on the way to dir. */
 static int mkdir_p(const char *dir)
 {
 	char path[4096];
@@ -34,44 +38,76 @@ static int mkdir_p(const char *dir)
 	return 0;
 }
 
-typedef void (*writer)(FILE *out, const check_report *r);
-
-static void write_json(FILE *out, const check_report *r)
+static int put_text(FILE *out, const diag_report *r)
 {
-	report_check_json(out, r);
+	report_diag_text(out, r);
+	return 0;
 }
 
-static int write_one(const char *dir, const char *name, writer w,
-		     const check_report *r)
+static int put_github(FILE *out, const diag_report *r)
 {
-	char final[4096], tmp[4200];
-	FILE *f;
-	int bad;
+	report_diag_github(out, r);
+	return 0;
+}
 
-	snprintf(final, sizeof(final), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", final, (long)getpid());
-	f = fopen(tmp, "w");
-	if (f == NULL)
-		return -1;
-	w(f, r);
-	bad = ferror(f);
-	if (fclose(f) != 0 || bad || rename(tmp, final) != 0) {
-		int e = errno;
-		remove(tmp);
-		errno = e ? e : EIO;
-		return -1;
+static const struct {
+	const char *name;
+	int (*put)(FILE *out, const diag_report *r);  /* 0, or -1 (memory) */
+} formats[] = {
+	{"summary.txt", put_text},
+	{"report.json", report_diag_json},
+	{"junit.xml", report_diag_junit},
+	{"github.txt", put_github},
+};
+
+#define N_FORMATS (sizeof(formats) / sizeof(*formats))
+
+/* Open dir/name atomically and write format k of the report into it. */
+static int write_one(cw_atomicfile *af, const char *dir, size_t k,
+		     const diag_report *r, cw_error *err)
+{
+	size_t n = strlen(dir) + strlen(formats[k].name) + 2;
+	char *path = malloc(n);
+	int rc;
+
+	if (path == NULL) {
+		errno = ENOMEM;
+		return cw_error_set(err, CW_ENOMEM, NULL, dir, 0,
+				    "%s: out of memory", dir);
 	}
-	return 0;
+	snprintf(path, n, "%s/%s", dir, formats[k].name);
+	rc = cw_atomicfile_open(af, path, err);
+	free(path);
+	if (rc == 0 && formats[k].put(af->f, r) != 0) {
+		errno = ENOMEM;
+		rc = cw_error_set(err, CW_ENOMEM, NULL, af->path, 0,
+				  "%s: out of memory", af->path);
+	}
+	return rc;
 }
 
-int report_check_dir(const char *dir, const check_report *r)
+int report_diag_dir(const char *dir, const diag_report *r, cw_error *err)
 {
-	if (mkdir_p(dir) != 0)
-		return -1;
-	if (write_one(dir, "summary.txt", report_check_text, r) != 0 ||
-	    write_one(dir, "report.json", write_json, r) != 0 ||
-	    write_one(dir, "junit.xml", report_check_junit, r) != 0 ||
-	    write_one(dir, "github.txt", report_check_github, r) != 0)
-		return -1;
-	return 0;
+	cw_atomicfile files[N_FORMATS];
+	size_t k;
+	int rc = 0;
+
+	memset(files, 0, sizeof(files));
+	if (mkdir_p(dir) != 0) {
+		int e = errno;
+		rc = cw_error_set(err, CW_EIO, NULL, dir, 0, "%s: cannot make "
+				  "the folder: %s", dir, strerror(e));
+		errno = e;
+		return rc;
+	}
+	for (k = 0; k < N_FORMATS && rc == 0; k++)
+		rc = write_one(&files[k], dir, k, r, err);
+	for (k = 0; k < N_FORMATS && rc == 0; k++)
+		rc = cw_atomicfile_sync(&files[k], err);
+	for (k = 0; k < N_FORMATS && rc == 0; k++)
+		rc = cw_atomicfile_commit(&files[k], err);
+	/* After a failure: remove what is left (abort keeps errno). */
+	for (k = 0; k < N_FORMATS; k++)
+		cw_atomicfile_abort(&files[k]);
+	return rc;
 }

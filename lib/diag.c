@@ -1,7 +1,11 @@
 /*
 ** diag.c - the growable list of findings.
+**
+** Messages and hints are formatted into memory of their exact size, never
+** cut; only the code has a fixed buffer, cut at a character boundary.
 */
 #include "diag.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -49,7 +53,7 @@ cw_diag *cw_diags_add(cw_diags *d, const char *code, const char *file,
 	}
 	g = &d->items[d->n];
 	memset(g, 0, sizeof(*g));
-	snprintf(g->code, sizeof(g->code), "%s", code);
+	cw_text_format(g->code, sizeof(g->code), "%s", code);
 	g->severity = info ? info->severity : CW_SEV_ERROR;
 	g->file = dup_or_empty(file);
 	g->line = line;

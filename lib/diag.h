@@ -4,6 +4,9 @@
 ** A diagnostic has a stable code (codes.h), a severity taken from the code
 ** table, a file, a line and column, a message and a hint saying how to fix
 ** it.  A list owns every string in it; cw_diags_free releases them all.
+** Messages are kept whole, byte for byte as formatted: one that quotes a
+** file may hold invalid UTF-8 or control characters, and the report
+** writers are what make each output format valid.
 */
 #ifndef CW_DIAG_H
 #define CW_DIAG_H

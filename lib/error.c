@@ -1,10 +1,14 @@
 /*
 ** error.c - filling a cw_error once, where the failure happens.
+**
+** The fields are fixed buffers; text too long for one is cut back to a
+** character boundary, so that a message quoting a long UTF-8 path is
+** still valid UTF-8 when a report writer copies it.
 */
 #include "error.h"
+#include "text.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 int cw_error_set(cw_error *err, int code, const char *diag, const char *path,
@@ -15,12 +19,12 @@ int cw_error_set(cw_error *err, int code, const char *diag, const char *path,
 	if (err == NULL || err->code != 0)
 		return code;
 	err->code = code;
-	snprintf(err->diag, sizeof(err->diag), "%s", diag ? diag : "");
-	snprintf(err->path, sizeof(err->path), "%s", path ? path : "");
+	cw_text_format(err->diag, sizeof(err->diag), "%s", diag ? diag : "");
+	cw_text_format(err->path, sizeof(err->path), "%s", path ? path : "");
 	err->line = line;
 	err->column = 0;
 	va_start(ap, fmt);
-	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	cw_text_vformat(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return code;
 }

@@ -17,7 +17,7 @@ enum {
 	CW_EINVAL = -1,    /* bad input: malformed journal, unsafe tag, usage */
 	CW_ENOTFOUND = -2, /* a file or object that must exist does not */
 	CW_EIO = -3,       /* the OS refused a read or write */
-	CW_ESQL = -4,      /* SQLite rejected a statement (a migration failed) */
+	CW_ESQL = -4,      /* SQLite rejected a statement (migration failed) */
 	CW_ENOMEM = -5,    /* out of memory */
 	CW_EBUSY = -6      /* the database stayed locked past the timeout */
 };
@@ -32,7 +32,8 @@ typedef struct cw_error {
 } cw_error;
 
 /* Set err unless it is already set; returns `code` so callers can
-** `return cw_error_set(...)`.  err may be NULL. */
+** `return cw_error_set(...)`.  err may be NULL.  Text longer than a field
+** is cut at a character boundary (never inside a UTF-8 sequence). */
 int cw_error_set(cw_error *err, int code, const char *diag, const char *path,
 		 int line, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

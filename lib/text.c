@@ -1,9 +1,11 @@
 /*
-** text.c - file reading, Node-compatible UTF-8 repair, line numbers.
+** text.c - file reading, Node-compatible UTF-8 repair, cutting text at a
+** character boundary, line numbers.
 */
 #include "text.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,16 +103,56 @@ static size_t put_utf8(char *o, unsigned cp)
 }
 
 /*
-** The WHATWG "UTF-8 decode" algorithm: each maximal invalid subpart becomes
-** one U+FFFD, and a byte that breaks a sequence is reconsidered as the start
-** of the next one.  Output is at most 3 bytes per input byte.
+** The WHATWG "UTF-8 decode" algorithm, one character at a time: a byte that
+** breaks a sequence is not consumed, so that it is reconsidered as the
+** start of the next one, and what was consumed counts as one error.
 */
+long cw_text_utf8_next(const char *s, size_t len, size_t *pos)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = *pos;
+	unsigned b = u[i++], lower = 0x80, upper = 0xBF;
+	long cp;
+	int needed;
+
+	if (b < 0x80) {
+		*pos = i;
+		return (long)b;
+	}
+	if (b >= 0xC2 && b <= 0xDF) {
+		needed = 1;
+		cp = b & 0x1F;
+	} else if (b >= 0xE0 && b <= 0xEF) {
+		lower = b == 0xE0 ? 0xA0 : 0x80;  /* no overlong forms */
+		upper = b == 0xED ? 0x9F : 0xBF;  /* no surrogates */
+		needed = 2;
+		cp = b & 0x0F;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		lower = b == 0xF0 ? 0x90 : 0x80;
+		upper = b == 0xF4 ? 0x8F : 0xBF;  /* nothing past U+10FFFF */
+		needed = 3;
+		cp = b & 0x07;
+	} else {
+		*pos = i;
+		return -1;
+	}
+	for (; needed > 0; needed--) {
+		if (i >= len || u[i] < lower || u[i] > upper) {
+			*pos = i;
+			return -1;
+		}
+		cp = (cp << 6) | (u[i++] & 0x3F);
+		lower = 0x80;
+		upper = 0xBF;
+	}
+	*pos = i;
+	return cp;
+}
+
+/* Output is at most 3 bytes per input byte (each may become U+FFFD). */
 int cw_text_utf8_sanitize(cw_bytes *out, const char *in, size_t len,
 			  size_t *out_n_replaced, cw_error *err)
 {
-	const unsigned char *s = (const unsigned char *)in;
-	unsigned cp = 0, lower = 0x80, upper = 0xBF;
-	int needed = 0, seen = 0;
 	size_t i = 0, o = 0, n_bad = 0;
 	char *buf = malloc(len * 3 + 4);
 
@@ -118,57 +160,12 @@ int cw_text_utf8_sanitize(cw_bytes *out, const char *in, size_t len,
 		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
 				    "out of memory decoding UTF-8");
 	while (i < len) {
-		unsigned b = s[i];
-		if (needed == 0) {
-			i++;
-			if (b < 0x80) {
-				buf[o++] = (char)b;
-			} else if (b >= 0xC2 && b <= 0xDF) {
-				needed = 1;
-				cp = b & 0x1F;
-			} else if (b >= 0xE0 && b <= 0xEF) {
-				if (b == 0xE0)
-					lower = 0xA0;
-				if (b == 0xED)
-					upper = 0x9F;
-				needed = 2;
-				cp = b & 0x0F;
-			} else if (b >= 0xF0 && b <= 0xF4) {
-				if (b == 0xF0)
-					lower = 0x90;
-				if (b == 0xF4)
-					upper = 0x8F;
-				needed = 3;
-				cp = b & 0x07;
-			} else {
-				o += put_utf8(buf + o, 0xFFFD);
-				n_bad++;
-			}
-			continue;
-		}
-		if (b < lower || b > upper) {
-			/* Do not consume b: it may start the next sequence. */
-			cp = 0;
-			needed = seen = 0;
-			lower = 0x80;
-			upper = 0xBF;
-			o += put_utf8(buf + o, 0xFFFD);
+		long cp = cw_text_utf8_next(in, len, &i);
+		if (cp < 0) {
+			cp = 0xFFFD;
 			n_bad++;
-			continue;
 		}
-		i++;
-		lower = 0x80;
-		upper = 0xBF;
-		cp = (cp << 6) | (b & 0x3F);
-		if (++seen == needed) {
-			o += put_utf8(buf + o, cp);
-			cp = 0;
-			needed = seen = 0;
-		}
-	}
-	if (needed != 0) {
-		o += put_utf8(buf + o, 0xFFFD);
-		n_bad++;
+		o += put_utf8(buf + o, (unsigned)cp);
 	}
 	buf[o] = '\0';
 	out->data = buf;
@@ -176,6 +173,78 @@ int cw_text_utf8_sanitize(cw_bytes *out, const char *in, size_t len,
 	if (out_n_replaced != NULL)
 		*out_n_replaced = n_bad;
 	return 0;
+}
+
+int cw_text_utf8_is_valid(const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len)
+		if (cw_text_utf8_next(s, len, &i) < 0)
+			return 0;
+	return 1;
+}
+
+/* Bytes a sequence has, judged by its first byte; 1 for anything that
+** cannot start a multi-byte sequence. */
+static size_t seq_len(unsigned char lead)
+{
+	if (lead >= 0xC0 && lead <= 0xDF)
+		return 2;
+	if (lead >= 0xE0 && lead <= 0xEF)
+		return 3;
+	if (lead >= 0xF0 && lead <= 0xF7)
+		return 4;
+	return 1;
+}
+
+size_t cw_text_utf8_cut(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = n, k = 0;
+
+	/* Back over at most three continuation bytes to the lead byte. */
+	while (i > 0 && k < 3 && (u[i - 1] & 0xC0) == 0x80) {
+		i--;
+		k++;
+	}
+	if (i > 0 && n - (i - 1) < seq_len(u[i - 1]))
+		return i - 1;
+	return n;
+}
+
+size_t cw_text_utf8_truncate(char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+
+	n = cw_text_utf8_cut(s, n);
+	s[n] = '\0';
+	return n;
+}
+
+int cw_text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(buf, size, fmt, ap);
+
+	if (n < 0) {
+		buf[0] = '\0';
+		return -1;
+	}
+	if ((size_t)n < size)
+		return 0;
+	cw_text_utf8_truncate(buf, size - 1);
+	return 1;
+}
+
+int cw_text_format(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = cw_text_vformat(buf, size, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int cw_text_crlf_to_lf(cw_bytes *out, const char *in, size_t len,

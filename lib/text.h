@@ -3,12 +3,15 @@
 **
 ** Reading whole files, decoding UTF-8 the way Node does (invalid sequences
 ** become U+FFFD, per the WHATWG decoder that Buffer#toString follows),
+** cutting text to a fixed buffer without splitting a character,
 ** normalising CRLF, and turning byte offsets into line and column numbers.
-** Every function returns freshly allocated memory the caller frees.
+** Functions that make text return freshly allocated memory the caller
+** frees, except the formatters into a caller's buffer.
 */
 #ifndef CW_TEXT_H
 #define CW_TEXT_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include "error.h"
 
@@ -27,6 +30,33 @@ int cw_text_read_file(cw_bytes *out, const char *path, cw_error *err);
 ** drizzle hashes and executes.  *out_n_replaced counts U+FFFD insertions. */
 int cw_text_utf8_sanitize(cw_bytes *out, const char *in, size_t len,
 			  size_t *out_n_replaced, cw_error *err);
+
+/* Decode the character at s[*pos] (s holds len bytes, *pos < len) and
+** move *pos past it.  Returns its code point, or -1 for an invalid
+** sequence, after which *pos has skipped the sequence's maximal invalid
+** subpart: exactly the bytes the WHATWG decoder turns into one U+FFFD. */
+long cw_text_utf8_next(const char *s, size_t len, size_t *pos);
+
+/* 1 if s[0..len) is valid UTF-8 (nothing sanitize would replace), else 0. */
+int cw_text_utf8_is_valid(const char *s, size_t len);
+
+/* Where text cut at byte n ends without a partial character: n, or less
+** if the last sequence before n is incomplete there.  Bytes that were
+** invalid already are left for the decoder to judge. */
+size_t cw_text_utf8_cut(const char *s, size_t n);
+
+/* Cut the NUL-terminated s to at most max bytes, backing off to the start
+** of a character the cut (or an earlier one, such as snprintf's) splits.
+** Returns the new length.  Call it on text known to be truncated. */
+size_t cw_text_utf8_truncate(char *s, size_t max);
+
+/* vsnprintf into buf (size > 0) that never splits a UTF-8 character:
+** over-long text is cut back to a character boundary.  Returns 1 if the
+** text was cut, 0 if it fit, -1 on an encoding error (buf is ""). */
+int cw_text_vformat(char *buf, size_t size, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+int cw_text_format(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Copy of `in` with every CR LF pair turned into LF. */
 int cw_text_crlf_to_lf(cw_bytes *out, const char *in, size_t len,

@@ -1,12 +1,14 @@
 /*
 ** check_diag.c - lib/diag.c, lib/codes.c and lib/error.c: the list of
 ** findings (severity and hint from the code table, sorting, moving,
-** growth), the stable code table, and the fill-once error convention.
+** growth), the stable code table, and the fill-once error convention
+** (whose fixed buffers are cut at a character boundary).
 */
 #include "unit.h"
 #include "../../lib/diag.h"
 #include "../../lib/codes.h"
 #include "../../lib/error.h"
+#include "../../lib/text.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -302,6 +304,38 @@ START_TEST(test_error_truncation)
 }
 END_TEST
 
+/* Cut text never ends inside a character, whatever the alignment: a
+** report writer copies the message into JSON as it is. */
+START_TEST(test_error_truncation_utf8)
+{
+	static char path[3000], msg[3000];
+	static const char *const chars[] = {"\xC3\xA9", "\xE2\x82\xAC",
+					    "\xF0\x9F\x98\x80"};
+	size_t lead = (size_t)_i % 4, c = (size_t)_i / 4, n, k;
+	cw_error err = {0};
+
+	memset(path, 'p', lead);
+	memset(msg, 'm', lead);
+	for (n = lead; n + 4 < sizeof(path); n += strlen(chars[c])) {
+		memcpy(path + n, chars[c], strlen(chars[c]));
+		memcpy(msg + n, chars[c], strlen(chars[c]));
+	}
+	path[n] = msg[n] = '\0';
+	cw_error_set(&err, CW_EIO, "J001", path, 0, "%s", msg);
+	k = strlen(err.path);
+	ck_assert(k < sizeof(err.path) && k + 4 >= sizeof(err.path));
+	ck_assert_msg(cw_text_utf8_is_valid(err.path, k),
+		      "path cut inside a character");
+	ck_assert(strncmp(err.path, path, k) == 0);
+	k = strlen(err.message);
+	ck_assert(k < sizeof(err.message) && k + 4 >= sizeof(err.message));
+	ck_assert_msg(cw_text_utf8_is_valid(err.message, k),
+		      "message cut inside a character");
+	ck_assert(strncmp(err.message, msg, k) == 0);
+	ck_assert_str_eq(err.diag, "J001");
+}
+END_TEST
+
 START_TEST(test_error_names)
 {
 	static const int codes[] = {
@@ -351,6 +385,7 @@ static Suite *diag_suite(void)
 	tc = tcase_create("errors");
 	tcase_add_test(tc, test_error_first_wins);
 	tcase_add_test(tc, test_error_truncation);
+	tcase_add_loop_test(tc, test_error_truncation_utf8, 0, 12);
 	tcase_add_test(tc, test_error_names);
 	suite_add_tcase(s, tc);
 	return s;

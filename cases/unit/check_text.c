@@ -1,6 +1,7 @@
 /*
 ** check_text.c - lib/text.c: reading files, Node-compatible UTF-8 repair
-** (WHATWG decoder, as Buffer#toString), CRLF normalisation, line/column.
+** (WHATWG decoder, as Buffer#toString), cutting text at a character
+** boundary, CRLF normalisation, line/column.
 */
 #include "unit_fs.h"
 #include "../../lib/text.h"
@@ -113,6 +114,113 @@ START_TEST(test_utf8_all_invalid_growth)
 	for (i = 0; i < out.len; i += 3)
 		ck_assert_mem_eq(out.data + i, R, 3);
 	cw_bytes_free(&out);
+}
+END_TEST
+
+/* The one-character decoder agrees with the table: -1 once per U+FFFD
+** Node inserts, and valid means nothing to replace. */
+START_TEST(test_utf8_next_table)
+{
+	const utf8_case *c = &utf8_cases[_i];
+	size_t pos = 0, n_bad = 0, n_chars = 0;
+
+	while (pos < c->in_len) {
+		size_t before = pos;
+		long cp = cw_text_utf8_next(c->in, c->in_len, &pos);
+		ck_assert_msg(pos > before, "%s: no progress", c->name);
+		ck_assert(cp >= -1 && cp <= 0x10FFFF);
+		n_bad += cp < 0;
+		n_chars++;
+	}
+	ck_assert_uint_eq(pos, c->in_len);
+	ck_assert_msg(n_bad == c->n_bad, "%s: %zu invalid, Node %zu", c->name,
+		      n_bad, c->n_bad);
+	ck_assert_int_eq(cw_text_utf8_is_valid(c->in, c->in_len),
+			 c->n_bad == 0);
+	(void)n_chars;
+}
+END_TEST
+
+START_TEST(test_utf8_next_code_points)
+{
+	static const char s[] = "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";
+	size_t pos = 0;
+
+	ck_assert_int_eq(cw_text_utf8_next(s, sizeof(s) - 1, &pos), 'A');
+	ck_assert_int_eq(cw_text_utf8_next(s, sizeof(s) - 1, &pos), 0xE9);
+	ck_assert_int_eq(cw_text_utf8_next(s, sizeof(s) - 1, &pos), 0x20AC);
+	ck_assert_int_eq(cw_text_utf8_next(s, sizeof(s) - 1, &pos), 0x1F600);
+	ck_assert_uint_eq(pos, sizeof(s) - 1);
+	/* A sequence cut by the length is invalid, not read past. */
+	pos = 0;
+	ck_assert_int_eq(cw_text_utf8_next(s + 3, 2, &pos), -1);
+	ck_assert_uint_eq(pos, 2);
+	ck_assert_int_eq(cw_text_utf8_is_valid("", 0), 1);
+	ck_assert_int_eq(cw_text_utf8_is_valid(s, sizeof(s) - 2), 0);
+}
+END_TEST
+
+/* Cutting at every byte of text with 1- to 4-byte characters lands on
+** the last character boundary at or before the cut. */
+START_TEST(test_utf8_cut_every_offset)
+{
+	static const char s[] = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80" "b";
+	static const size_t boundary[] = {0, 1, 1, 3, 3, 3, 6, 6, 6, 6, 10,
+					  11};
+	char buf[sizeof(s)];
+	size_t n;
+
+	for (n = 0; n < sizeof(s); n++) {
+		ck_assert_msg(cw_text_utf8_cut(s, n) == boundary[n],
+			      "cut at %zu gave %zu", n, cw_text_utf8_cut(s, n));
+		memcpy(buf, s, sizeof(s));
+		ck_assert_uint_eq(cw_text_utf8_truncate(buf, n), boundary[n]);
+		ck_assert_uint_eq(strlen(buf), boundary[n]);
+		ck_assert(cw_text_utf8_is_valid(buf, strlen(buf)));
+	}
+	/* Text shorter than max is left alone. */
+	memcpy(buf, s, sizeof(s));
+	ck_assert_uint_eq(cw_text_utf8_truncate(buf, 100), sizeof(s) - 1);
+}
+END_TEST
+
+/* Bytes that were invalid before the cut are not the cut's business. */
+START_TEST(test_utf8_cut_leaves_invalid)
+{
+	char buf[16];
+
+	ck_assert_uint_eq(cw_text_utf8_cut("\x80\x80", 2), 2);
+	ck_assert_uint_eq(cw_text_utf8_cut("a\x80\x80\x80\x80", 5), 5);
+	ck_assert_uint_eq(cw_text_utf8_cut("\xFF", 1), 1);
+	ck_assert_uint_eq(cw_text_utf8_cut("\xF8\x88", 2), 2);
+	/* A complete 4-byte sequence after three continuations stays. */
+	ck_assert_uint_eq(cw_text_utf8_cut("\xF0\x9F\x98\x80", 4), 4);
+	/* A lone lead byte at the end is half a character. */
+	ck_assert_uint_eq(cw_text_utf8_cut("a\xC3", 2), 1);
+	snprintf(buf, sizeof(buf), "%s", "ab\xE2\x82");
+	ck_assert_uint_eq(cw_text_utf8_truncate(buf, 15), 2);
+	ck_assert_str_eq(buf, "ab");
+}
+END_TEST
+
+/* A formatter into a fixed buffer never splits a character, at any size. */
+START_TEST(test_text_format)
+{
+	static const char s[] = "x\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80yz";
+	char buf[sizeof(s) + 4];
+	size_t size;
+
+	for (size = 1; size <= sizeof(buf); size++) {
+		int rc = cw_text_format(buf, size, "%s", s);
+		ck_assert_int_eq(rc, size < sizeof(s));
+		ck_assert(strlen(buf) < size);
+		ck_assert(rc == 0 || strlen(buf) + 4 >= size);
+		ck_assert(strncmp(buf, s, strlen(buf)) == 0);
+		ck_assert_msg(cw_text_utf8_is_valid(buf, strlen(buf)),
+			      "size %zu split a character", size);
+	}
+	ck_assert_int_eq(cw_text_format(buf, 4, "%d", 12), 0);
+	ck_assert_str_eq(buf, "12");
 }
 END_TEST
 
@@ -297,6 +405,12 @@ static Suite *text_suite(void)
 			    sizeof(utf8_cases) / sizeof(utf8_cases[0]));
 	tcase_add_test(tc, test_utf8_empty_and_null_count);
 	tcase_add_test(tc, test_utf8_all_invalid_growth);
+	tcase_add_loop_test(tc, test_utf8_next_table, 0,
+			    sizeof(utf8_cases) / sizeof(utf8_cases[0]));
+	tcase_add_test(tc, test_utf8_next_code_points);
+	tcase_add_test(tc, test_utf8_cut_every_offset);
+	tcase_add_test(tc, test_utf8_cut_leaves_invalid);
+	tcase_add_test(tc, test_text_format);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("lines");
 	tcase_add_test(tc, test_crlf_to_lf);

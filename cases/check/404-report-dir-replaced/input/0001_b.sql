@@ -1,0 +1,2 @@
+CREATE TABLE `u` (`id` integer);
+CREATE INDEX `u_id` ON `u` (`id`);
