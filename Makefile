@@ -152,8 +152,16 @@ run: deps
 # ---- tests ----
 test: deps
 	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory readme-check unit cases conformance
-	@echo "make test: all suites passed"
+	@log=$(BUILD)/test.log; \
+	{ $(MAKE) --no-print-directory readme-check unit cases conformance 2>&1; \
+	  echo $$? >$$log.rc; } | tee $$log; \
+	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
+	skipped=$$(sed -n 's/^SKIP \([^: ]*\).*/\1/p' $$log); \
+	if [ -z "$$skipped" ]; then echo "make test: all suites passed"; else \
+	  n=$$(echo "$$skipped" | wc -l | tr -d ' '); p=parts; \
+	  [ "$$n" -eq 1 ] && p=part; \
+	  echo "make test: passed, with $$n $$p skipped:" \
+	    "$$(echo "$$skipped" | paste -s -d, - | sed 's/,/, /g')"; fi
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do \
@@ -161,6 +169,7 @@ unit: $(UNIT_BIN)
 	  $$t || { echo "unit suite failed: $$t"; exit 1; }; done
 
 cases: $(BUILD)/cw
+	@cases/run-cases-selftest
 	@if [ -x cases/run-cases ]; then CW=$(BUILD)/cw cases/run-cases; fi
 
 conformance: $(BUILD)/cw
