@@ -4,6 +4,7 @@
 #include "cmds.h"
 #include "msg.h"
 #include "opts.h"
+#include "profile_opts.h"
 #include "report.h"
 #include "../lib/check.h"
 
@@ -30,6 +31,7 @@ int cmd_check(int argc, char **argv)
 {
 	const char *format = NULL, *report = NULL, *strict = NULL;
 	const char *lock = NULL, *base = NULL, *now = NULL, *table = NULL;
+	profile_opts po = {NULL, NULL, NULL};
 	const opt table_[] = {
 		{"--format", "FMT", "text (default), json, junit or github",
 		 &format},
@@ -43,7 +45,15 @@ int cmd_check(int argc, char **argv)
 		{"--table", "NAME", "migrations table name", &table},
 		{"--now", "MS", "the time J008 compares with (ms since the "
 		 "epoch; for reproducible runs)", &now},
+		{"--config", "FILE", "how the app runs the migrator "
+		 "(default: the nearest " CW_PROFILE_FILE ", or $CW_CONFIG)",
+		 &po.config},
+		{"--foreign-keys", "on|off", "foreign keys during migrate() "
+		 "(stock better-sqlite3: on)", &po.fk},
+		{"--functions", "LIST", "SQL functions the app registers, "
+		 "NAME/ARITY comma-separated", &po.functions},
 	};
+	cw_profile profile = CW_PROFILE_INIT;
 	cw_check_options o = CW_CHECK_OPTIONS_INIT;
 	cw_diags diags = CW_DIAGS_INIT;
 	cw_error err = {0};
@@ -69,10 +79,14 @@ int cmd_check(int argc, char **argv)
 	}
 	o.lock_path = lock;
 	o.base_rev = base;
-	o.table = table;
 	memset(&folder, 0, sizeof(folder));
 	memset(&r, 0, sizeof(r));
 	r.dir = n_pos ? pos[0] : CW_DEFAULT_MIGRATIONS;
+	if (profile_opts_resolve(&profile, &po, r.dir) != 0)
+		return 2;
+	o.table = table ? table : profile.table;
+	o.profile = &profile;
+	cw_profile_describe(&profile, r.profile, sizeof(r.profile));
 	rc = cw_check_folder(&diags, &folder, r.dir, &o, &err);
 	r.title = "cw check";
 	r.folder = rc == 0 ? &folder : NULL;
@@ -98,5 +112,6 @@ int cmd_check(int argc, char **argv)
 	}
 	cw_folder_free(&folder);
 	cw_diags_free(&diags);
+	cw_profile_free(&profile);
 	return r.status;
 }

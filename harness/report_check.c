@@ -300,11 +300,23 @@ static int check_fields(cJSON *root, const void *ctx)
 	const check_report *r = ctx;
 
 	if (cJSON_AddStringToObject(root, "folder", r->dir) == NULL ||
+	    cJSON_AddStringToObject(root, "profile", r->profile[0] ?
+				    r->profile : "stock better-sqlite3 "
+				    "migrator (foreign keys ON)") == NULL ||
 	    cJSON_AddNumberToObject(root, "migrations", r->folder ?
 				    (double)r->folder->n_migrations : 0) ==
 	    NULL)
 		return -1;
 	return 0;
+}
+
+/* Which migrator profile the folder was checked against. */
+static void check_head(FILE *out, const void *ctx)
+{
+	const check_report *r = ctx;
+
+	if (r->profile[0])
+		fprintf(out, "profile: %s\n", r->profile);
 }
 
 /*
@@ -337,6 +349,7 @@ static diag_report as_diag_report(const check_report *r,
 	d.unit = "migration";
 	d.n_units = n_mig;
 	d.json_fields = check_fields;
+	d.text_head = check_head;
 	d.ctx = r;
 	*out_cases = cases;
 	if (cases == NULL)

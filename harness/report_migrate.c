@@ -198,5 +198,9 @@ int report_migrate_json(FILE *out, const migrate_report *r)
 		cJSON_AddStringToObject(root, "error", r->err->message);
 	diags = report_diags_json(r->diags);
 	cJSON_AddItemToObject(root, "diagnostics", diags);
+	if (report_json_repair(root) != 0) {
+		cJSON_Delete(root);
+		return -1;
+	}
 	return report_print_json(out, root);
 }

@@ -29,9 +29,11 @@ typedef struct cw_check_options {
 	const char *lock_path;  /* NULL = <dir>/meta/cw.lock if present */
 	const char *base_rev;   /* --base GIT_REV, or NULL */
 	const char *table;      /* migrations table name, NULL = drizzle's */
+	const struct cw_profile *profile; /* how the app migrates; NULL =
+					  ** the stock migrator */
 } cw_check_options;
 
-#define CW_CHECK_OPTIONS_INIT {0, NULL, NULL, NULL}
+#define CW_CHECK_OPTIONS_INIT {0, NULL, NULL, NULL, NULL}
 
 /* Load dir (leniently) into *folder (the caller frees it with
 ** cw_folder_free, whatever the result) and run every family.  Returns 0
