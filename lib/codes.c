@@ -74,6 +74,9 @@ static const cw_code_info table[] = {
 {"S007", CW_SEV_ERROR, "NUL byte hides the rest of a piece",
  "SQLite stops reading a statement at a NUL byte, so what follows it in the piece silently never runs: remove the NUL (often an editor or encoding accident)",
  "CREATE TABLE a(x);<NUL byte>CREATE TABLE b(y);"},
+{"S008", CW_SEV_ERROR, "piece has a bound parameter",
+ "drizzle runs every piece with no values, so better-sqlite3 refuses it and the batch fails: write the value into the SQL (quote strings as 'text')",
+ "INSERT INTO settings(key) VALUES (?);"},
 /* H: hashes and the immutability lock. */
 {"H001", CW_SEV_ERROR, "locked migration changed",
  "never edit an applied migration: restore the file and add a new migration",
@@ -130,6 +133,9 @@ static const cw_code_info table[] = {
 {"L010", CW_SEV_ERROR, "fails on a populated database",
  "it passes on an empty database only: copy the child rows aside and delete them before the DROP, restore them after the RENAME (PRAGMA foreign_keys is a no-op inside the migrator's transaction)",
  "rebuilding users while posts references it ON DELETE NO ACTION"},
+{"L011", CW_SEV_WARNING, "migration commits the batch part-way",
+ "COMMIT ... PRAGMA foreign_keys=OFF ... BEGIN lets the PRAGMA take effect, but what ran before the COMMIT stays if anything later fails; keep such migrations small and re-runnable",
+ "COMMIT TRANSACTION; PRAGMA foreign_keys = OFF; BEGIN TRANSACTION;"},
 /* N: drizzle-kit snapshots (meta/NNNN_snapshot.json). */
 {"N001", CW_SEV_ERROR, "snapshot unreadable",
  "regenerate the snapshot or fix its JSON",
