@@ -28,7 +28,7 @@ int cmd_migrate(int argc, char **argv)
 		 CW_DEFAULT_MIGRATIONS ")", &dir},
 		{"--table", "NAME", "migrations table (default: the "
 		 "profile's, else " CW_MIGRATIONS_TABLE ")", &table},
-		{"--dry-run", NULL, "apply to an in-memory copy; touch "
+		{"--dry-run", NULL, "apply to a scratch copy; touch "
 		 "nothing", &dry},
 		{"--format", "FMT", "text (default) or json", &format},
 		{"--config", "FILE", "how the app runs the migrator "

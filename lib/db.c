@@ -109,10 +109,34 @@ int cw_db_open_memory(sqlite3 **out, cw_error *err)
 			  SQLITE_OPEN_CREATE, CW_DB_DEFAULT_BUSY_MS, err);
 }
 
+/* Copy the database at path into dst with the backup API; path is
+** opened read-only and never modified. */
+static int copy_into(sqlite3 *dst, const char *path, cw_error *err)
+{
+	sqlite3 *src = NULL;
+	sqlite3_backup *b;
+	int rc = cw_db_open_readonly(&src, path, err);
+
+	if (rc != 0)
+		return rc;
+	b = sqlite3_backup_init(dst, "main", src, "main");
+	rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+	if (b)
+		sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		cw_error_set(err, CW_EIO, NULL, path, 0,
+			     "%s: cannot copy the database: %s", path,
+			     sqlite3_errmsg(dst));
+		sqlite3_close(src);
+		return CW_EIO;
+	}
+	sqlite3_close(src);
+	return 0;
+}
+
 int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err)
 {
-	sqlite3 *src = NULL, *dst = NULL;
-	sqlite3_backup *b;
+	sqlite3 *dst = NULL;
 	struct stat st;
 	int rc;
 
@@ -124,26 +148,30 @@ int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err)
 		*out = dst;
 		return 0;
 	}
-	rc = cw_db_open_readonly(&src, path, err);
+	rc = copy_into(dst, path, err);
 	if (rc != 0) {
 		sqlite3_close(dst);
 		return rc;
 	}
-	b = sqlite3_backup_init(dst, "main", src, "main");
-	rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
-	if (b)
-		sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
-		cw_error_set(err, CW_EIO, NULL, path, 0,
-			     "%s: cannot copy database into memory: %s", path,
-			     sqlite3_errmsg(dst));
-		sqlite3_close(src);
-		sqlite3_close(dst);
-		return CW_EIO;
-	}
-	sqlite3_close(src);
 	*out = dst;
 	return 0;
+}
+
+int cw_db_open_scratch_copy(sqlite3 **out, char **out_path,
+			    const char *path, cw_error *err)
+{
+	struct stat st;
+	int rc = cw_db_open_scratch(out, out_path, NULL, err);
+
+	if (rc != 0 || (stat(path, &st) != 0 && errno == ENOENT))
+		return rc;
+	rc = copy_into(*out, path, err);
+	if (rc != 0) {
+		cw_db_close_scratch(*out, *out_path);
+		*out = NULL;
+		*out_path = NULL;
+	}
+	return rc;
 }
 
 int cw_db_open_scratch(sqlite3 **out, char **out_path, const char *dir,

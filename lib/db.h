@@ -49,6 +49,13 @@ int cw_db_open_memory(sqlite3 **out, cw_error *err);
 int cw_db_open_scratch(sqlite3 **out, char **out_path, const char *dir,
 		       cw_error *err);
 
+/* A scratch database (as cw_db_open_scratch) holding a copy of the
+** database at path (empty if path does not exist).  path is opened
+** read-only and never created or modified: a dry run on this copy behaves
+** as the real file would, journal modes included. */
+int cw_db_open_scratch_copy(sqlite3 **out, char **out_path,
+			    const char *path, cw_error *err);
+
 /* Close a scratch database and remove its file and journals. */
 void cw_db_close_scratch(sqlite3 *db, char *path);
 

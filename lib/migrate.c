@@ -767,6 +767,7 @@ int cw_migrate_path(cw_migrate_result *out, const char *db_path,
 {
 	cw_migrate_options defaults = CW_MIGRATE_OPTIONS_INIT;
 	sqlite3 *db = NULL;
+	char *scratch = NULL;
 	int rc;
 
 	if (opts == NULL)
@@ -779,14 +780,19 @@ int cw_migrate_path(cw_migrate_result *out, const char *db_path,
 				    "the migrated database would vanish when "
 				    "cw exits; give a file path",
 				    db_path ? db_path : "");
+	/* A dry run works on a scratch file copy, so that every statement
+	** behaves as it will on the real file. */
 	if (opts->dry_run)
-		rc = cw_db_open_memory_copy(&db, db_path, err);
+		rc = cw_db_open_scratch_copy(&db, &scratch, db_path, err);
 	else
 		rc = cw_db_open(&db, db_path, opts->busy_timeout_ms, err);
 	if (rc != 0)
 		return rc;
 	rc = cw_migrate_db(out, db, f, opts, err);
-	sqlite3_close(db);
+	if (scratch)
+		cw_db_close_scratch(db, scratch);
+	else
+		sqlite3_close(db);
 	return rc;
 }
 

@@ -168,7 +168,7 @@ typedef struct cw_migrate_result {
 int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 		  const cw_migrate_options *opts, cw_error *err);
 
-/* Open db_path (or, for a dry run, an in-memory copy of it, leaving the
+/* Open db_path (or, for a dry run, a scratch file copy of it, leaving the
 ** file untouched and uncreated), run cw_migrate_db and close.  An empty
 ** path and ":memory:" are refused (the result would vanish). */
 int cw_migrate_path(cw_migrate_result *out, const char *db_path,
