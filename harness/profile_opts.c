@@ -38,8 +38,8 @@ int profile_opts_resolve(cw_profile *out, const profile_opts *o,
 	cw_profile init = CW_PROFILE_INIT;
 	cw_error err = {0};
 	const char *config = o->config ? o->config : env_or_null("CW_CONFIG");
-	char *found = NULL;
-	int rc;
+	char *found = NULL, *list = NULL, *save = NULL, *tok;
+	int rc = 0;
 
 	*out = init;
 	if (config == NULL) {
@@ -47,29 +47,26 @@ int profile_opts_resolve(cw_profile *out, const profile_opts *o,
 			return fail(&err);
 		config = found;
 	}
-	rc = config ? cw_profile_load(out, config, &err) : 0;
+	if (config && cw_profile_load(out, config, &err) != 0)
+		rc = fail(&err);
 	free(found);
-	if (rc != 0)
-		return fail(&err);
-	if (o->fk && strcmp(o->fk, "on") && strcmp(o->fk, "off")) {
+	if (rc == 0 && o->fk && strcmp(o->fk, "on") && strcmp(o->fk, "off")) {
 		msg_error("--foreign-keys takes on or off, got '%s'", o->fk);
-		return 2;
+		rc = 2;
 	}
-	if (o->fk)
+	if (rc == 0 && o->fk)
 		out->foreign_keys = strcmp(o->fk, "on") == 0;
-	if (o->functions) {
-		char *list = strdup(o->functions), *save = NULL, *tok;
-		if (list == NULL) {
-			msg_error("out of memory");
-			return 2;
-		}
-		for (tok = strtok_r(list, ",", &save); tok;
-		     tok = strtok_r(NULL, ",", &save))
-			if (cw_profile_add_function(out, tok, &err) != 0) {
-				free(list);
-				return fail(&err);
-			}
-		free(list);
+	if (rc == 0 && o->functions &&
+	    (list = strdup(o->functions)) == NULL) {
+		msg_error("out of memory");
+		rc = 2;
 	}
-	return 0;
+	for (tok = list ? strtok_r(list, ",", &save) : NULL;
+	     rc == 0 && tok; tok = strtok_r(NULL, ",", &save))
+		if (cw_profile_add_function(out, tok, &err) != 0)
+			rc = fail(&err);
+	free(list);
+	if (rc != 0)
+		cw_profile_free(out);
+	return rc;
 }
