@@ -29,6 +29,7 @@ typedef struct probe {
 	size_t *roots, n;
 	cw_ev_count *first, *last;
 	int was_deferring;
+	long long dangling_before; /* foreign_key_check rows after filling */
 } probe;
 
 /* Per root DROP statement of a candidate: counts around its piece. */
@@ -237,6 +238,44 @@ static int blame_commit(probe *x, const cw_ev_graph *g, drop_watch *w,
 ** transaction control followed, not executed), the counts are judged,
 ** and everything is rolled back before the migration runs for real. */
 
+/* Rows of PRAGMA foreign_key_check, in all, or as "t (n), u (m)" into
+** *names when names is not NULL (caller frees). */
+static long long dangling(sqlite3 *db, char **names)
+{
+	sqlite3_stmt *st = NULL;
+	long long total = 0;
+	size_t o = 0, cap = 0;
+	char *s = NULL;
+
+	if (sqlite3_prepare_v2(db, "SELECT \"table\", count(*) FROM "
+			       "pragma_foreign_key_check GROUP BY 1 ORDER BY "
+			       "1", -1, &st, NULL) != SQLITE_OK)
+		return 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		long long n = sqlite3_column_int64(st, 1);
+		size_t need = (t ? strlen(t) : 1) + 32;
+		total += n;
+		if (names == NULL)
+			continue;
+		if (o + need >= cap) {
+			char *ns = realloc(s, cap + need + 64);
+			if (ns == NULL)
+				break;
+			s = ns;
+			cap += need + 64;
+		}
+		o += (size_t)snprintf(s + o, cap - o, "%s%s (%lld)",
+				      o ? ", " : "", t ? t : "?", n);
+	}
+	sqlite3_finalize(st);
+	if (names)
+		*names = s;
+	else
+		free(s);
+	return total;
+}
+
 /* Trial of migration x->k: fill, then count at the start. */
 static int trial_begin(probe *x)
 {
@@ -281,8 +320,10 @@ static int trial_begin(probe *x)
 			x->w[i].s->ev.unfilled = strdup(unfilled);
 	}
 	free(unfilled);
-	if (rc == 0)
+	if (rc == 0) {
 		cw_ev_count_all(x->db, &x->g, x->first);
+		x->dangling_before = dangling(x->db, NULL);
+	}
 	return rc;
 }
 
@@ -394,6 +435,11 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 		if (failed)
 			forget(&x->migs[k]);
 		return 0;
+	}
+	if (x->n > 0 && !failed &&
+	    dangling(db, NULL) > x->dangling_before) {
+		free(x->migs[k].dangling);
+		dangling(db, &x->migs[k].dangling);
 	}
 	if (x->n > 0 && !failed) {
 		cw_ev_count_all(db, &x->g, x->last);

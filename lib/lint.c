@@ -296,6 +296,15 @@ static void report_drops(cw_lint_read *r)
 	int blocked = g->is_candidate && has_block(g);
 	size_t i;
 
+	for (i = 0; g->dangling && i < g->n; i++)
+		if (g->stmts[i].kind == CW_LK_DROP_TABLE) {
+			add(r, &g->stmts[i], "R007", "%s leaves rows pointing "
+			    "at nothing: %s (measured with one synthetic row "
+			    "per table; foreign keys were OFF at the DROP, so "
+			    "nothing cascaded and nothing stopped it)",
+			    r->f->migrations[r->k].entry->tag, g->dangling);
+			break;
+		}
 	for (i = 0; g->is_candidate && i < g->n; i++) {
 		const cw_lint_stmt *s = &g->stmts[i];
 		if (s->kind != CW_LK_DROP_TABLE || s->is_created_here)
@@ -306,7 +315,8 @@ static void report_drops(cw_lint_read *r)
 			continue;  /* a plain DROP: L004 said it */
 		else if (s->ev.state == CW_EV_LOST)
 			report_loss(r, s);
-		else if (!g->has_pragma_fk || g->pragma_effective)
+		else if (!g->has_pragma_fk || g->pragma_effective ||
+			 r->fk_off)
 			continue;  /* a rebuild that lost nothing, or one
 				   ** whose PRAGMA ran outside the
 				   ** transaction and took effect */
@@ -336,6 +346,7 @@ static void free_migs(cw_lint_mig *migs, size_t n)
 			free(s->to);
 		}
 		free(migs[k].stmts);
+		free(migs[k].dangling);
 	}
 	free(migs);
 }
@@ -358,6 +369,7 @@ int cw_lint_check(cw_diags *out, const cw_folder *f,
 	r.f = f;
 	r.mtable = o && o->table ? o->table : CW_MIGRATIONS_TABLE;
 	r.open_commit = (size_t)-1;
+	r.fk_off = o && o->profile && !o->profile->foreign_keys;
 	r.migs = calloc(f->n_migrations ? f->n_migrations : 1,
 			sizeof(*r.migs));
 	if (r.migs == NULL)

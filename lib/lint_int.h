@@ -122,6 +122,9 @@ typedef struct cw_lint_mig {
 	size_t n, cap;
 	int has_pragma_fk;
 	int has_l011;        /* its first COMMIT was reported */
+	char *dangling;      /* measured: "posts (1), tags (1)", rows left
+			     ** pointing at nothing (foreign keys off), or
+			     ** NULL */
 	int pragma_effective;/* a PRAGMA foreign_keys of it runs outside any
 			     ** transaction (after a COMMIT): it takes effect */
 	int ends_txn;        /* a statement ends the migrator's transaction */
@@ -147,6 +150,7 @@ typedef struct cw_lint_read {
 	cw_toks toks;        /* scratch, reused for every piece */
 	cw_lint_edge *edges;
 	size_t n_edges, cap_edges;
+	int fk_off;          /* the profile migrates with foreign keys OFF */
 	int out_of_txn;      /* a COMMIT ended the migrator's transaction and
 			     ** no BEGIN has reopened it yet */
 	size_t open_commit;  /* index in out of that COMMIT's finding, or
