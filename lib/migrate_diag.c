@@ -86,7 +86,17 @@ static void failure_diag(cw_diags *out, const cw_migrate_result *r,
 				 fl->piece, fl->message, why(fl));
 	if (g)
 		cw_diag_set_tag(g, f->migrations[fl->entry].entry->tag);
-	if (g && !r->transaction_ended)
+	if (g && strstr(fl->message, "no such function: ") &&
+	    !r->transaction_ended)
+		cw_diag_set_hint(g, "the whole batch was rolled back; if the "
+				 "app registers %s() on its connection before "
+				 "migrate(), declare it: --functions %s/N or "
+				 "cw.config.json {\"migrator\": {\"functions\":"
+				 " [\"%s/N\"]}}",
+				 strstr(fl->message, ": ") + 2,
+				 strstr(fl->message, ": ") + 2,
+				 strstr(fl->message, ": ") + 2);
+	else if (g && !r->transaction_ended)
 		cw_diag_set_hint(g, "the whole batch was rolled back: the "
 				 "database is as it was before the run");
 	else if (g)
