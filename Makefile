@@ -46,7 +46,7 @@ NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
 .PHONY: all deps deps-system deps-node run test unit cases conformance readme-check fuzz \
-	coverage sanitize bench clean readme-codes
+	coverage sanitize bench clean readme-codes codes-h codes-check
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
 
@@ -163,7 +163,7 @@ test: deps
 	  echo "make test: passed, with $$n $$p skipped:" \
 	    "$$(echo "$$skipped" | paste -s -d, - | sed 's/,/, /g')"; fi
 
-unit: $(UNIT_BIN)
+unit: codes-check $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do \
 	  CK_FORK=yes FIXTURES=$(CURDIR)/fixtures SHARED=$(CURDIR)/../shared \
 	  $$t || { echo "unit suite failed: $$t"; exit 1; }; done
@@ -219,6 +219,28 @@ readme-check: $(BUILD)/cw
 	@awk '/<!-- codes:begin -->/{on=1;next} /<!-- codes:end -->/{on=0} on' \
 	  README.md | cmp -s - $(BUILD)/codes.md || \
 	  { echo "README.md rule list is out of date: run make readme-codes"; exit 1; }
+
+# lib/codes.h's constants (#define CW_J001 "J001") are generated from the
+# table in lib/codes.c; codes-check fails, printing the fix, when a code in
+# the table has no constant or a constant has no code in the table.
+CODES_GEN = sed -n 's/^{"\([A-Z][0-9][0-9][0-9]\)",.*/\#define CW_\1 "\1"/p' \
+	lib/codes.c
+CODES_CUR = awk '/codes:begin/{on=1;next} /codes:end/{on=0} on' lib/codes.h
+
+codes-h:
+	@$(CODES_GEN) > lib/codes.h.tmp.gen
+	@awk -v gen=lib/codes.h.tmp.gen '/codes:begin/ {print; \
+	   while ((getline l < gen) > 0) print l; skip=1; next} \
+	   /codes:end/ {skip=0} !skip' lib/codes.h > lib/codes.h.tmp
+	@rm -f lib/codes.h.tmp.gen; mv lib/codes.h.tmp lib/codes.h
+	@echo "lib/codes.h constants regenerated"
+
+codes-check:
+	@mkdir -p $(BUILD)
+	@$(CODES_GEN) > $(BUILD)/codes.gen; $(CODES_CUR) > $(BUILD)/codes.cur
+	@cmp -s $(BUILD)/codes.gen $(BUILD)/codes.cur || \
+	  { echo "lib/codes.h code constants differ from the table in" \
+	    "lib/codes.c: run make codes-h"; exit 1; }
 
 # Fuzzing: libFuzzer targets over the untrusted-input readers (clang).
 FUZZ_SECONDS ?= 60

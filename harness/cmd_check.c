@@ -7,6 +7,7 @@
 #include "profile_opts.h"
 #include "report.h"
 #include "../lib/check.h"
+#include "../lib/codes.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -43,8 +44,8 @@ int cmd_check(int argc, char **argv)
 		{"--base", "GIT_REV", "without a lock file, compare the "
 		 "migrations with this git revision", &base},
 		{"--table", "NAME", "migrations table name", &table},
-		{"--now", "MS", "the time J008 compares with (ms since the "
-		 "epoch; for reproducible runs)", &now},
+		{"--now", "MS", "the time " CW_J008 " compares with (ms "
+		 "since the epoch; for reproducible runs)", &now},
 		{"--config", "FILE", "how the app runs the migrator "
 		 "(default: the nearest " CW_PROFILE_FILE ", or $CW_CONFIG)",
 		 &po.config},

@@ -4,6 +4,7 @@
 ** rest of S is pieces.c.
 */
 #include "check.h"
+#include "codes.h"
 #include "db.h"
 #include "lint.h"
 #include "lock.h"
@@ -68,14 +69,14 @@ static int check_one_idx(cw_diags *out, const cw_journal *j, size_t k,
 	if (!e->has_idx)
 		return 0;
 	if (e->idx != floor(e->idx)) {
-		cw_diags_add(out, "J003", j->path, idx_line(e), 0,
+		cw_diags_add(out, CW_J003, j->path, idx_line(e), 0,
 			     "entries[%zu].idx is %g, expected an integer",
 			     k, e->idx);
 		return 0;
 	}
 	for (i = 0; i < k && !*is_dup; i++)
 		if (j->entries[i].has_idx && j->entries[i].idx == e->idx) {
-			cw_diag *g = cw_diags_add(out, "J013", j->path,
+			cw_diag *g = cw_diags_add(out, CW_J013, j->path,
 				idx_line(e), 0, "idx %.0f of %s is also the "
 				"idx of %s (entries[%zu])", e->idx,
 				tag_or(e), tag_or(&j->entries[i]), i);
@@ -94,12 +95,12 @@ static void report_shifted(cw_diags *out, const cw_journal *j,
 	cw_diag *g;
 
 	if (r->first == r->last)
-		g = cw_diags_add(out, "J004", j->path, idx_line(a), 0,
+		g = cw_diags_add(out, CW_J004, j->path, idx_line(a), 0,
 				 "entries[%zu] (%s) has idx %.0f, expected "
 				 "%zu", r->first, tag_or(a), a->idx,
 				 r->first);
 	else
-		g = cw_diags_add(out, "J004", j->path, idx_line(a), 0,
+		g = cw_diags_add(out, CW_J004, j->path, idx_line(a), 0,
 				 "entries[%zu] (%s) to entries[%zu] (%s) have "
 				 "idx %.0f to %.0f, expected %zu to %zu: each "
 				 "of these %zu idx is %.0f %s its position",
@@ -124,13 +125,13 @@ static void report_inserted(cw_diags *out, const cw_journal *j,
 	if (e->has_idx)
 		snprintf(idx, sizeof(idx), "idx %.17g", e->idx);
 	if (n == 1)
-		g = cw_diags_add(out, "J004", j->path, idx_line(e), 0,
+		g = cw_diags_add(out, CW_J004, j->path, idx_line(e), 0,
 			"entries[%zu] (%s, %s) shifts the numbering: the "
 			"next entry, entries[%zu] (%s), has idx %.0f, %.0f "
 			"below its position", at, tag_or(e), idx, r->first,
 			tag_or(a), a->idx, r->off);
 	else
-		g = cw_diags_add(out, "J004", j->path, idx_line(e), 0,
+		g = cw_diags_add(out, CW_J004, j->path, idx_line(e), 0,
 			"entries[%zu] (%s, %s) shifts the numbering: the %zu "
 			"entries after it, entries[%zu] (%s) to entries[%zu] "
 			"(%s), each have idx %.0f below their position", at,
@@ -221,7 +222,7 @@ static void check_tags(cw_diags *out, const cw_journal *j)
 		if (digits > 0 && digits < 10 && e->has_idx &&
 		    e->idx == floor(e->idx) &&
 		    strtod(e->tag, NULL) != e->idx) {
-			cw_diag *g = cw_diags_add(out, "J006", j->path,
+			cw_diag *g = cw_diags_add(out, CW_J006, j->path,
 				e->tag_line ? e->tag_line : e->line, 0,
 				"tag %s has prefix %.*s but idx %.0f",
 				e->tag, (int)digits, e->tag, e->idx);
@@ -242,7 +243,7 @@ static void check_tags(cw_diags *out, const cw_journal *j)
 			if (!e->tag || strcmp(e->tag, tags[k]) != 0)
 				continue;
 			if (seen++ > 0)
-				cw_diag_set_tag(cw_diags_add(out, "J005",
+				cw_diag_set_tag(cw_diags_add(out, CW_J005,
 					j->path, e->tag_line ? e->tag_line :
 					e->line, 0, "tag %s appears again at "
 					"entries[%zu]; drizzle runs the file "
@@ -265,7 +266,7 @@ static void check_when(cw_diags *out, const cw_journal *j, double now)
 		if (!e->has_when)
 			continue;
 		if (have_top && !(e->when > t->when)) {
-			cw_diag *g = cw_diags_add(out, "J007", j->path, line,
+			cw_diag *g = cw_diags_add(out, CW_J007, j->path, line,
 				0, "when of %s (%.17g) is not above when of "
 				"%s (%.17g): any database already migrated "
 				"past %s silently never runs %s",
@@ -280,7 +281,7 @@ static void check_when(cw_diags *out, const cw_journal *j, double now)
 			cw_diag_set_tag(g, e->tag);
 		}
 		if (e->when > now)
-			cw_diag_set_tag(cw_diags_add(out, "J008", j->path,
+			cw_diag_set_tag(cw_diags_add(out, CW_J008, j->path,
 				line, 0, "when of %s (%.17g) is in the future"
 				" (now is %.0f)", e->tag ? e->tag : "?",
 				e->when, now), e->tag);
@@ -347,18 +348,18 @@ static void report_orphan(cw_diags *out, const cw_folder *f,
 	snprintf(path, len, "%s/%s.sql", f->dir, name);
 	last = last_numbered(&f->journal, &top);
 	if (name_number(name, &num) && last != NULL && num > top)
-		cw_diags_add(out, "J015", path, 0, 0, "%s is numbered after "
+		cw_diags_add(out, CW_J015, path, 0, 0, "%s is numbered after "
 			     "the journal's last entry (%s) but has no entry "
 			     "of its own: it was never added to the journal, "
 			     "and drizzle never runs it", path,
 			     tag_or(last));
 	else if (name_number(name, &num) && last == NULL)
-		cw_diags_add(out, "J015", path, 0, 0, "%s is numbered but "
+		cw_diags_add(out, CW_J015, path, 0, 0, "%s is numbered but "
 			     "the journal has no numbered entry: it was "
 			     "never added to the journal, and drizzle never "
 			     "runs it", path);
 	else
-		cw_diags_add(out, "J010", path, 0, 0, "%s is not in the "
+		cw_diags_add(out, CW_J010, path, 0, 0, "%s is not in the "
 			     "journal; drizzle never runs it", path);
 	free(path);
 }
@@ -422,10 +423,10 @@ int cw_check_journal(cw_diags *out, const cw_folder *f,
 	const cw_journal *j = &f->journal;
 
 	if (j->dialect == NULL)
-		cw_diags_add(out, "J003", j->path, 1, 0,
+		cw_diags_add(out, CW_J003, j->path, 1, 0,
 			     "journal has no \"dialect\" string");
 	else if (strcmp(j->dialect, "sqlite") != 0)
-		cw_diags_add(out, "J012", j->path, j->dialect_line, 0,
+		cw_diags_add(out, CW_J012, j->path, j->dialect_line, 0,
 			     "journal dialect is \"%s\"; cw verifies "
 			     "sqlite folders", j->dialect);
 	check_idx(out, j);
@@ -474,7 +475,7 @@ static int check_nul_one(cw_diags *out, const cw_migration *m, cw_toks *toks,
 		if (!hides)
 			continue;
 		cw_text_line_col(s, at, &line, &col);
-		g = cw_diags_add(out, "S007", m->path, line, col, "a NUL byte "
+		g = cw_diags_add(out, CW_S007, m->path, line, col, "a NUL byte "
 			"at line %d, column %d of %s ends piece %zu for "
 			"SQLite: its last %zu bytes (of %zu), from the NUL "
 			"on, never run, and drizzle reports no error", line,

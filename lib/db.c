@@ -2,6 +2,7 @@
 ** db.c - opening and configuring SQLite connections.
 */
 #include "db.h"
+#include "codes.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,11 +51,11 @@ static int probe(sqlite3 *db, const char *path, cw_error *err)
 	if (rc == SQLITE_OK)
 		return 0;
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-		return cw_error_set(err, CW_EBUSY, "R004", path, 0,
+		return cw_error_set(err, CW_EBUSY, CW_R004, path, 0,
 				    "%s: locked by another process past the "
 				    "busy timeout (SQLite: %s)", path,
 				    sqlite3_errmsg(db));
-	return cw_error_set(err, CW_EINVAL, "R005", path, 0,
+	return cw_error_set(err, CW_EINVAL, CW_R005, path, 0,
 			    "%s: cannot read database: %s", path,
 			    sqlite3_errmsg(db));
 }
@@ -67,7 +68,7 @@ static int open_flags(sqlite3 **out, const char *path, int flags,
 
 	*out = NULL;
 	if (rc != SQLITE_OK) {
-		cw_error_set(err, CW_EIO, "R005", path, 0,
+		cw_error_set(err, CW_EIO, CW_R005, path, 0,
 			     "%s: cannot open database: %s", path,
 			     db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close(db);
@@ -235,7 +236,7 @@ int cw_db_exec(sqlite3 *db, const char *sql, cw_error *err)
 	if (rc == SQLITE_OK)
 		return 0;
 	if ((rc & 0xff) == SQLITE_BUSY)
-		return cw_error_set(err, CW_EBUSY, "R004", NULL, 0,
+		return cw_error_set(err, CW_EBUSY, CW_R004, NULL, 0,
 				    "database is locked: %s",
 				    sqlite3_errmsg(db));
 	return cw_error_set(err, CW_ESQL, NULL, NULL, 0, "%s",

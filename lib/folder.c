@@ -2,6 +2,7 @@
 ** folder.c - journal plus files, decoded, split and hashed.
 */
 #include "folder.h"
+#include "codes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +29,11 @@ static int load_one(cw_migration *m, const char *dir, cw_diags *diags,
 	if (rc != 0) {
 		m->load_rc = rc;
 		if (rc == CW_ENOTFOUND)
-			cw_diags_add(diags, "J009", m->path, 0, 0,
+			cw_diags_add(diags, CW_J009, m->path, 0, 0,
 				     "journal entry %s (entries[%zu]) has no "
 				     "file %s", e->tag, e->pos, m->path);
 		else
-			cw_diags_add(diags, "S006", m->path, 0, 0, "%s",
+			cw_diags_add(diags, CW_S006, m->path, 0, 0, "%s",
 				     read_err.message);
 		return 0;
 	}
@@ -68,29 +69,29 @@ static int first_blocker(const cw_folder *f, cw_error *err)
 		const cw_migration *m = &f->migrations[k];
 		const cw_journal_entry *e = m->entry;
 		if (!e->has_tag)
-			return cw_error_set(err, CW_EINVAL, "J003", jp,
+			return cw_error_set(err, CW_EINVAL, CW_J003, jp,
 					    e->line, "%s:%d: entries[%zu] "
 					    "has no string tag", jp, e->line,
 					    k);
 		if (!e->is_tag_safe)
-			return cw_error_set(err, CW_EINVAL, "J011", jp,
+			return cw_error_set(err, CW_EINVAL, CW_J011, jp,
 					    e->tag_line, "%s:%d: entries[%zu]"
 					    " has an unsafe tag (path "
 					    "separator, '..', NUL or control "
 					    "character); refusing to open it",
 					    jp, e->tag_line, k);
 		if (!e->has_when)
-			return cw_error_set(err, CW_EINVAL, "J003", jp,
+			return cw_error_set(err, CW_EINVAL, CW_J003, jp,
 					    e->line, "%s:%d: entries[%zu] "
 					    "(%s) has no numeric when", jp,
 					    e->line, k, e->tag);
 		if (m->load_rc == CW_ENOTFOUND)
-			return cw_error_set(err, CW_ENOTFOUND, "J009",
+			return cw_error_set(err, CW_ENOTFOUND, CW_J009,
 					    m->path, 0, "%s: no such file "
 					    "(journal entry %s, %s:%d)",
 					    m->path, e->tag, jp, e->line);
 		if (m->load_rc != 0)
-			return cw_error_set(err, m->load_rc, "S006", m->path,
+			return cw_error_set(err, m->load_rc, CW_S006, m->path,
 					    0, "%s: cannot read migration",
 					    m->path);
 	}

@@ -3,6 +3,7 @@
 ** cJSON does not keep (found by a small parallel scan of the text).
 */
 #include "journal.h"
+#include "codes.h"
 #include "jsonstrict.h"
 #include "text.h"
 
@@ -242,7 +243,7 @@ static void bad_field(cw_diags *diags, const cw_journal *j,
 		      const cw_journal_entry *e, const char *key,
 		      const char *want, const cJSON *v, int line)
 {
-	cw_diags_add(diags, "J003", j->path, line ? line : e->line, 0,
+	cw_diags_add(diags, CW_J003, j->path, line ? line : e->line, 0,
 		     "entries[%zu].%s is %s, expected %s", e->pos, key,
 		     json_type_name(v), want);
 }
@@ -253,7 +254,7 @@ static int read_entry(cw_journal *j, cw_journal_entry *e, const cJSON *obj,
 	const cJSON *v;
 
 	if (!cJSON_IsObject(obj)) {
-		cw_diags_add(diags, "J003", j->path, e->line, 0,
+		cw_diags_add(diags, CW_J003, j->path, e->line, 0,
 			     "entries[%zu] is %s, expected an object",
 			     e->pos, json_type_name(obj));
 		return 0;
@@ -289,7 +290,7 @@ static int read_entry(cw_journal *j, cw_journal_entry *e, const cJSON *obj,
 		e->is_tag_safe = cw_tag_is_safe(e->tag, strlen(e->tag)) &&
 				 !e->tag_has_nul;
 		if (!e->is_tag_safe)
-			cw_diags_add(diags, "J011", j->path,
+			cw_diags_add(diags, CW_J011, j->path,
 				     e->tag_line ? e->tag_line : e->line, 0,
 				     "entries[%zu].tag is unsafe as a file "
 				     "name; refusing to open it", e->pos);
@@ -336,10 +337,10 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	/* cJSON skips a UTF-8 byte-order mark; JSON.parse does not, so
 	** drizzle fails on such a journal and so must we. */
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
-		cw_diags_add(diags, "J002", path, 1, 1, "journal starts with "
+		cw_diags_add(diags, CW_J002, path, 1, 1, "journal starts with "
 			     "a byte-order mark, which JSON.parse (and so "
 			     "drizzle) rejects");
-		rc = cw_error_set(err, CW_EINVAL, "J002", path, 1,
+		rc = cw_error_set(err, CW_EINVAL, CW_J002, path, 1,
 				  "%s:1: journal starts with a byte-order "
 				  "mark; drizzle cannot parse it", path);
 		goto done;
@@ -354,21 +355,21 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	if (root == NULL) {
 		if (line == 0)
 			line = json_error_line(text, len, &col);
-		cw_diags_add(diags, "J002", path, line, col,
+		cw_diags_add(diags, CW_J002, path, line, col,
 			     "journal is not valid JSON (JSON.parse, and so "
 			     "drizzle, stops at line %d column %d)", line,
 			     col);
-		rc = cw_error_set(err, CW_EINVAL, "J002", path, line,
+		rc = cw_error_set(err, CW_EINVAL, CW_J002, path, line,
 				  "%s:%d:%d: journal is not valid JSON",
 				  path, line, col);
 		goto done;
 	}
 	entries = last_item(root, "entries");
 	if (!cJSON_IsArray(entries)) {
-		cw_diags_add(diags, "J014", path, 1, 0,
+		cw_diags_add(diags, CW_J014, path, 1, 0,
 			     "journal has no \"entries\" array (entries is %s)",
 			     json_type_name(entries));
-		rc = cw_error_set(err, CW_EINVAL, "J014", path, 1,
+		rc = cw_error_set(err, CW_EINVAL, CW_J014, path, 1,
 				  "%s: journal has no \"entries\" array",
 				  path);
 		goto done;
@@ -430,13 +431,13 @@ int cw_journal_load(cw_journal *out, const char *dir, cw_diags *diags,
 	snprintf(path, n, "%s/meta/_journal.json", dir);
 	rc = cw_text_read_file(&text, path, &read_err);
 	if (rc == CW_ENOTFOUND) {
-		cw_diags_add(diags, "J001", path, 0, 0,
+		cw_diags_add(diags, CW_J001, path, 0, 0,
 			     "no meta/_journal.json in %s", dir);
-		cw_error_set(err, rc, "J001", path, 0,
+		cw_error_set(err, rc, CW_J001, path, 0,
 			     "%s: journal not found (is %s a drizzle "
 			     "migrations folder?)", path, dir);
 	} else if (rc != 0) {
-		cw_error_set(err, rc, "J001", path, 0, "%s",
+		cw_error_set(err, rc, CW_J001, path, 0, "%s",
 			     read_err.message);
 	}
 	/* drizzle reads the journal through Buffer#toString: invalid UTF-8

@@ -6,6 +6,7 @@
 ** evidence.c.  The design is described in lint_int.h.
 */
 #include "lint.h"
+#include "codes.h"
 #include "lint_int.h"
 #include "migrate.h"
 
@@ -133,12 +134,12 @@ static void finish_migration(cw_lint_read *r)
 			continue;
 		if (s->kind == CW_LK_DELETE) {
 			if (!s->has_where && !is_refilled(g, i))
-				add(r, s, "L006", "DELETE FROM %s without "
+				add(r, s, CW_L006, "DELETE FROM %s without "
 				    "WHERE deletes every row", s->table);
 			continue;
 		}
 		if (!s->is_rebuild)
-			add(r, s, "L004", "DROP TABLE %s deletes the table "
+			add(r, s, CW_L004, "DROP TABLE %s deletes the table "
 			    "and every row in it", s->table);
 		if (g->has_pragma_fk || s->is_rebuild)
 			g->is_candidate = g->has_fk_pattern = 1;
@@ -206,7 +207,7 @@ static void report_loss(cw_lint_read *r, const cw_lint_stmt *s)
 	snprintf(del, sizeof(del), "deletes %s via ON DELETE CASCADE", rows);
 	snprintf(nul, sizeof(nul), "sets %s to NULL via ON DELETE SET NULL",
 		 keys);
-	add(r, s, "L009", "%s %s in %s %s%s%s (measured with one synthetic "
+	add(r, s, CW_L009, "%s %s in %s %s%s%s (measured with one synthetic "
 	    "row per table: PRAGMA foreign_keys is a no-op inside the "
 	    "migrator's transaction)",
 	    s->is_rebuild ? "rebuilding" : "dropping", s->table,
@@ -235,7 +236,7 @@ static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s)
 	else
 		snprintf(why, sizeof(why), "child rows survived with one "
 			 "synthetic row per table");
-	add(r, s, "L008", "%s %s, referenced by %s, with PRAGMA "
+	add(r, s, CW_L008, "%s %s, referenced by %s, with PRAGMA "
 	    "foreign_keys: the PRAGMA is a no-op inside the migrator's "
 	    "transaction, so the DROP fires ON DELETE actions (%s)",
 	    s->is_rebuild ? "rebuilding" : "dropping", s->table,
@@ -263,7 +264,7 @@ static void report_block(cw_lint_read *r, const cw_lint_stmt *s)
 	else
 		snprintf(why, sizeof(why), "with rows in %s, ", v->children ?
 			 v->children : "its child tables");
-	g = add(r, s, "L010", "%s %s in %s fails on a populated database: "
+	g = add(r, s, CW_L010, "%s %s in %s fails on a populated database: "
 		"%s%s fails with \"%s\" and the whole batch is rolled back "
 		"(measured with one synthetic row per table%s)",
 		s->is_rebuild ? "rebuilding" : "dropping", s->table,
@@ -298,7 +299,7 @@ static void report_drops(cw_lint_read *r)
 
 	for (i = 0; g->dangling && i < g->n; i++)
 		if (g->stmts[i].kind == CW_LK_DROP_TABLE) {
-			add(r, &g->stmts[i], "R007", "%s leaves rows pointing "
+			add(r, &g->stmts[i], CW_R007, "%s leaves rows pointing "
 			    "at nothing: %s (measured with one synthetic row "
 			    "per table; foreign keys were OFF at the DROP, so "
 			    "nothing cascaded and nothing stopped it)",

@@ -5,6 +5,7 @@
 ** need (lint_int.h).
 */
 #include "lint_int.h"
+#include "codes.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -154,7 +155,7 @@ static void read_commit(stmt *x, const char *word)
 	cw_diag *g = NULL;
 
 	if (r->out_of_txn) {
-		report(x, "L001", "%s inside a migration, with no transaction "
+		report(x, CW_L001, "%s inside a migration, with no transaction "
 		       "open (an earlier COMMIT ended it), fails with \"cannot "
 		       "commit - no transaction is active\"", word);
 		return;
@@ -162,7 +163,7 @@ static void read_commit(stmt *x, const char *word)
 	r->out_of_txn = 1;
 	mig->ends_txn = 1;
 	if (!mig->has_l011)
-		g = report(x, "L011", "%s ends the migrator's transaction: "
+		g = report(x, CW_L011, "%s ends the migrator's transaction: "
 			   "everything before it is committed at this point, "
 			   "so the batch is no longer atomic (a later failure "
 			   "leaves it applied, and this migration "
@@ -197,7 +198,7 @@ static int read_txn(stmt *x)
 	} else if (strcmp(w->word, "VACUUM") == 0 && r->out_of_txn) {
 		;                        /* runs fine outside a transaction */
 	} else {
-		report(x, "L001", "%s inside a migration %s", w->word, w->why);
+		report(x, CW_L001, "%s inside a migration %s", w->word, w->why);
 		if (strcmp(w->word, "ROLLBACK") == 0) {
 			ends = 1;
 			for (i = x->a; i < x->b; i++)
@@ -222,7 +223,7 @@ void cw_lint_finish_txn(cw_lint_read *r)
 		"\"cannot commit - no transaction is active\" after the work "
 		"is done; add BEGIN after what must run outside the "
 		"transaction, or remove the COMMIT";
-	const cw_code_info *c = cw_code_lookup("L001");
+	const cw_code_info *c = cw_code_lookup(CW_L001);
 	const cw_migration *m;
 	cw_diag *g;
 
@@ -231,10 +232,10 @@ void cw_lint_finish_txn(cw_lint_read *r)
 	m = &r->f->migrations[r->commit_mig];
 	if (r->open_commit != (size_t)-1 && r->open_commit < r->out->n) {
 		g = &r->out->items[r->open_commit];
-		memcpy(g->code, "L001", 5);
+		memcpy(g->code, CW_L001, 5);
 		g->severity = c->severity;
 	} else {
-		g = cw_diags_add(r->out, "L001", m->path, r->commit_line,
+		g = cw_diags_add(r->out, CW_L001, m->path, r->commit_line,
 				 r->commit_col, "COMMIT ends the migrator's "
 				 "transaction and nothing reopens it");
 		cw_diag_set_tag(g, m->entry->tag);
@@ -396,15 +397,15 @@ static const struct add_rule {
 	const char *code, *what, *err, *hint;
 } add_rules[] = {
 	{NULL, NULL, NULL, NULL},
-	{"L010", "GENERATED ... STORED", "cannot add a STORED column",
+	{CW_L010, "GENERATED ... STORED", "cannot add a STORED column",
 	 "add it as VIRTUAL, or rebuild the table with it"},
-	{"L010", "REFERENCES ... DEFAULT", "Cannot add a REFERENCES column "
+	{CW_L010, "REFERENCES ... DEFAULT", "Cannot add a REFERENCES column "
 	 "with non-NULL default value", "add it nullable without a DEFAULT "
 	 "and fill it with UPDATE, or rebuild the table (foreign keys stay "
 	 "on inside the migrator's transaction, PRAGMA or not)"},
-	{"L002", "NOT NULL without a DEFAULT", "Cannot add a NOT NULL column "
+	{CW_L002, "NOT NULL without a DEFAULT", "Cannot add a NOT NULL column "
 	 "with default value NULL", NULL},
-	{"L003", "DEFAULT", "Cannot add a column with non-constant default",
+	{CW_L003, "DEFAULT", "Cannot add a column with non-constant default",
 	 NULL},
 };
 
@@ -478,7 +479,7 @@ static int read_alter(stmt *x, size_t h)
 		}
 		col = cw_tok_name(x->s, &x->t[i]);
 		if (table && col)
-			report(x, "L005", "ALTER TABLE %s DROP COLUMN %s "
+			report(x, CW_L005, "ALTER TABLE %s DROP COLUMN %s "
 			       "deletes the column and its data", table, col);
 		free(table);
 		free(col);
@@ -510,7 +511,7 @@ static int read_create(stmt *x, size_t h)
 	if (st == NULL)
 		return -1;
 	if (cw_name_eq(st->table, x->r->mtable))
-		report(x, "L007", "CREATE TABLE %s in a migration: the "
+		report(x, CW_L007, "CREATE TABLE %s in a migration: the "
 		       "migrator creates and owns this table, so the "
 		       "statement fails (\"table already exists\") or, with "
 		       "IF NOT EXISTS, silently does nothing", st->table);

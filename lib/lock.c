@@ -15,6 +15,7 @@
 ** neither, nothing is reported: a folder opts in by committing cw.lock.
 */
 #include "lock.h"
+#include "codes.h"
 #include "gitbase.h"
 #include "lockfile.h"
 
@@ -37,8 +38,8 @@ typedef struct lk_cmp {
 ** branch conflict, which is H006 whatever it was compared with. */
 static const char *code_for(const lk_cmp *c, const char *code)
 {
-	if (c->lk->rev != NULL && strcmp(code, "H006") != 0)
-		return "H008";
+	if (c->lk->rev != NULL && strcmp(code, CW_H006) != 0)
+		return CW_H008;
 	return code;
 }
 
@@ -102,7 +103,7 @@ static void compare_one(lk_cmp *c, size_t i, size_t j)
 	if (m->load_rc == 0 && r->has_hash &&
 	    strcmp(r->hash, m->hashes.drizzle) != 0) {
 		int eol = strcmp(r->lf, m->hashes.lf) == 0;
-		d = cw_diags_add(c->out, code_for(c, eol ? "H002" : "H001"),
+		d = cw_diags_add(c->out, code_for(c, eol ? CW_H002 : CW_H001),
 				 m->path, 0, 0, "%s changed %s%s: sha256 "
 				 "%.12s..., %s %.12s...", r->tag,
 				 eol ? "only in line endings " : "", since,
@@ -118,7 +119,7 @@ static void compare_one(lk_cmp *c, size_t i, size_t j)
 		cw_lockfile_fmt_when(w_now, sizeof(w_now), 1, e->when);
 		cw_lockfile_fmt_when(w_then, sizeof(w_then), r->has_when,
 				     r->when);
-		d = cw_diags_add(c->out, code_for(c, "H003"),
+		d = cw_diags_add(c->out, code_for(c, CW_H003),
 				 c->f->journal.path, e->when_line, 0,
 				 "%s: when changed %s: %s, %s %s", r->tag,
 				 since, w_now, then, w_then);
@@ -132,12 +133,12 @@ static void report_deleted(lk_cmp *c, size_t i)
 	cw_diag *d;
 
 	if (c->lk->rev != NULL)
-		d = cw_diags_add(c->out, "H008", c->f->journal.path, 0, 0,
+		d = cw_diags_add(c->out, CW_H008, c->f->journal.path, 0, 0,
 				 "%s existed at %s (entries[%zu]) and is no "
 				 "longer in the journal", r->tag, c->lk->rev,
 				 i);
 	else
-		d = cw_diags_add(c->out, "H004", c->lk->path, r->line, 0,
+		d = cw_diags_add(c->out, CW_H004, c->lk->path, r->line, 0,
 				 "%s was locked at position %zu and is no "
 				 "longer in the journal", r->tag, i);
 	cw_diag_set_tag(d, r->tag);
@@ -158,7 +159,7 @@ static void report_moved(lk_cmp *c, size_t i, size_t j)
 	else
 		snprintf(where, sizeof(where), "the lock has %s (%s:%d)",
 			 r->tag, c->lk->path, r->line);
-	d = cw_diags_add(c->out, code_for(c, "H004"), c->f->journal.path,
+	d = cw_diags_add(c->out, code_for(c, CW_H004), c->f->journal.path,
 			 c->f->migrations[j].entry->line, 0, "migrations "
 			 "reordered: position %zu holds %s where %s, now at "
 			 "position %ld; drizzle applies entries in array "
@@ -206,7 +207,7 @@ static void report_conflict(lk_cmp *c, size_t i, size_t j)
 		free(msg);
 		return;
 	}
-	d = cw_diags_add(c->out, "H006", c->f->journal.path,
+	d = cw_diags_add(c->out, CW_H006, c->f->journal.path,
 			 c->f->migrations[j].entry->line, 0, "%s", msg);
 	cw_diag_set_tag(d, jtag(c->f, j));
 	free(msg);
@@ -226,7 +227,7 @@ static void report_unlocked(lk_cmp *c)
 	for (j = 0; j < c->f->n_migrations; j++) {
 		if (c->used[j] || c->j_named[j] || jtag(c->f, j) == NULL)
 			continue;
-		d = cw_diags_add(c->out, "H007", c->f->journal.path,
+		d = cw_diags_add(c->out, CW_H007, c->f->journal.path,
 				 c->f->migrations[j].entry->line, 0, "%s is "
 				 "not locked yet (%s)", jtag(c->f, j),
 				 c->lk->path);
@@ -433,11 +434,11 @@ static size_t refusals(const cw_diags *found, const char *rehash_tag,
 	*out_seen = 0;
 	for (k = 0; k < found->n; k++) {
 		const cw_diag *d = &found->items[k];
-		int is_change = !strcmp(d->code, "H001") ||
-				!strcmp(d->code, "H002") ||
-				!strcmp(d->code, "H003");
+		int is_change = !strcmp(d->code, CW_H001) ||
+				!strcmp(d->code, CW_H002) ||
+				!strcmp(d->code, CW_H003);
 		cw_diag *g;
-		if (!strcmp(d->code, "H007"))
+		if (!strcmp(d->code, CW_H007))
 			continue;
 		if (is_change && rehash_tag && d->tag &&
 		    !strcmp(d->tag, rehash_tag)) {
@@ -588,7 +589,7 @@ int cw_lock_write(cw_lock_summary *out, const cw_folder *f,
 				    "out of memory");
 	rc = cw_lockfile_load(&lk, path, &found, diags, &n_bad, err);
 	if (rc == 0 && n_bad > 0)
-		rc = cw_error_set(err, CW_EINVAL, "H005", path, 0, "%s is "
+		rc = cw_error_set(err, CW_EINVAL, CW_H005, path, 0, "%s is "
 				  "malformed; the lock was not updated "
 				  "(repair it, or delete it and run cw lock)",
 				  path);

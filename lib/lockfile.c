@@ -20,6 +20,7 @@
 ** line it changes.  Writing replaces the file atomically.
 */
 #include "lockfile.h"
+#include "codes.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -183,7 +184,7 @@ typedef struct lk_parse {
 
 static void bad_line(lk_parse *p, const char *what)
 {
-	cw_diags_add(p->out, "H005", p->lk->path, p->line, 0, "%s", what);
+	cw_diags_add(p->out, CW_H005, p->lk->path, p->line, 0, "%s", what);
 	p->n_bad++;
 }
 

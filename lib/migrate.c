@@ -3,6 +3,7 @@
 ** with hooks.  Design in migrate.h.
 */
 #include "migrate.h"
+#include "codes.h"
 #include "db.h"
 #include "text.h"
 
@@ -109,7 +110,7 @@ static int fail_stmt(run *x, size_t entry, size_t piece, int line,
 
 static int busy(run *x, const char *what, const char *tag)
 {
-	return cw_error_set(x->err, CW_EBUSY, "R004", NULL, 0, "database is "
+	return cw_error_set(x->err, CW_EBUSY, CW_R004, NULL, 0, "database is "
 			    "locked by another process (%s) while %s%s%s",
 			    sqlite3_errmsg(x->db), what, tag ? " " : "",
 			    tag ? tag : "");
@@ -202,7 +203,7 @@ static void note_journal_mode(run *x, size_t k, size_t p, const char *want,
 
 	if (got == NULL || strcmp(want, got) == 0)
 		return;
-	g = cw_diags_add(&x->r->diags, "R008", m->path,
+	g = cw_diags_add(&x->r->diags, CW_R008, m->path,
 			 m->pieces.items[p].line, 0, "piece %zu of %s asks "
 			 "for journal_mode %s but the database stays in %s: "
 			 "inside the migrator's transaction SQLite cannot "
@@ -433,7 +434,7 @@ static int fk_violations(run *x, size_t k, int report)
 				was = x->fk_counts[j];
 		if (counts[i] <= was)
 			continue;
-		g = cw_diags_add(&x->r->diags, "R007", m->path, 0, 0,
+		g = cw_diags_add(&x->r->diags, CW_R007, m->path, 0, 0,
 				 "%s leaves %lld row%s of %s pointing at "
 				 "nothing (foreign keys are OFF while the "
 				 "app migrates, so nothing stopped it)",
@@ -676,7 +677,7 @@ static void note_skips(run *x)
 		cw_diag *g;
 		if (x->r->entries[k].status != CW_MIG_SKIPPED)
 			continue;
-		g = cw_diags_add(&x->r->diags, "R001", m->path,
+		g = cw_diags_add(&x->r->diags, CW_R001, m->path,
 				 0, 0, "migration %s will never run: its when "
 				 "(%.17g) is not above the newest applied "
 				 "created_at (%.17g); drizzle skips it "
@@ -736,18 +737,18 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 	if (rc == CW_ESQL && out->failure.has_failure) {
 		const cw_migrate_failure *fl = &out->failure;
 		if (fl->entry == CW_MIGRATE_OWN)
-			cw_error_set(err, CW_ESQL, "R002", NULL, 0,
+			cw_error_set(err, CW_ESQL, CW_R002, NULL, 0,
 				     "the migrator's own statement failed: "
 				     "%s", fl->message);
 		else if (fl->piece == 0)
-			cw_error_set(err, CW_ESQL, "R002",
+			cw_error_set(err, CW_ESQL, CW_R002,
 				     f->migrations[fl->entry].path, 0,
 				     "migration %s ran, but recording it "
 				     "failed: %s",
 				     f->migrations[fl->entry].entry->tag,
 				     fl->message);
 		else
-			cw_error_set(err, CW_ESQL, "R002",
+			cw_error_set(err, CW_ESQL, CW_R002,
 				     f->migrations[fl->entry].path, fl->line,
 				     "migration %s failed at piece %zu: %s",
 				     f->migrations[fl->entry].entry->tag,
@@ -775,7 +776,7 @@ int cw_migrate_path(cw_migrate_result *out, const char *db_path,
 	memset(out, 0, sizeof(*out));
 	if (db_path == NULL || db_path[0] == '\0' ||
 	    strcmp(db_path, ":memory:") == 0)
-		return cw_error_set(err, CW_EINVAL, "R005", NULL, 0,
+		return cw_error_set(err, CW_EINVAL, CW_R005, NULL, 0,
 				    "database path \"%s\" names no file: "
 				    "the migrated database would vanish when "
 				    "cw exits; give a file path",

@@ -4,6 +4,7 @@
 ** same way (migrate.h, cw_migrate_diags).
 */
 #include "migrate.h"
+#include "codes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,7 +56,7 @@ static void failure_diag(cw_diags *out, const cw_migrate_result *r,
 	cw_diag *g;
 
 	if (fl->entry == CW_MIGRATE_OWN) {
-		g = cw_diags_add(out, "R002", db ? db : "", 0, 0,
+		g = cw_diags_add(out, CW_R002, db ? db : "", 0, 0,
 				 "the migrator's own statement `%.60s` "
 				 "failed: %s", fl->sql ? fl->sql : "?",
 				 fl->message);
@@ -73,13 +74,13 @@ static void failure_diag(cw_diags *out, const cw_migrate_result *r,
 		return;
 	}
 	if (fl->piece == 0)
-		g = cw_diags_add(out, "R002", f->migrations[fl->entry].path,
+		g = cw_diags_add(out, CW_R002, f->migrations[fl->entry].path,
 				 0, 0, "migration %s ran, but recording it in "
 				 "the migrations table failed: %s",
 				 f->migrations[fl->entry].entry->tag,
 				 fl->message);
 	else
-		g = cw_diags_add(out, "R002", f->migrations[fl->entry].path,
+		g = cw_diags_add(out, CW_R002, f->migrations[fl->entry].path,
 				 fl->line, 0, "migration %s failed at piece "
 				 "%zu: %s%s",
 				 f->migrations[fl->entry].entry->tag,
@@ -101,7 +102,7 @@ static void failure_diag(cw_diags *out, const cw_migrate_result *r,
 				 "database is as it was before the run");
 	else if (g)
 		cw_diag_set_hint(g, "fix the statement; the batch was NOT "
-				 "wholly rolled back (see R003 for what "
+				 "wholly rolled back (see " CW_R003 " for what "
 				 "stayed)");
 }
 
@@ -120,7 +121,7 @@ static void partial_diag(cw_diags *out, const cw_migrate_result *r,
 			ev = &r->txn[i];
 	list_entries(stayed, sizeof(stayed), r, CW_MIG_APPLIED);
 	list_entries(partial, sizeof(partial), r, CW_MIG_PARTIAL);
-	g = cw_diags_add(out, "R003", m->path, ev ? ev->line : 0, 0,
+	g = cw_diags_add(out, CW_R003, m->path, ev ? ev->line : 0, 0,
 			 "%s ended the migrator's transaction at piece %zu, "
 			 "so the failure did not undo the whole batch: %s%s"
 			 "%s%s%s", m->entry->tag, ev ? ev->piece + 1 : 0,

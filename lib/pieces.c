@@ -12,6 +12,7 @@
 ** final COMMIT after a COMMIT nothing reopened) are L001's to explain.
 */
 #include "check.h"
+#include "codes.h"
 #include "db.h"
 #include "migrate.h"
 #include "stmtrule.h"
@@ -57,7 +58,7 @@ static void check_markers(cw_diags *out, const cw_migration *m)
 				i += ml;
 				if (i < n && s[i] != '\n' && s[i] != '\r')
 					cw_diag_set_tag(cw_diags_add(out,
-						"S004", m->path,
+						CW_S004, m->path,
 						line_of(&c, i - ml), 0,
 						"breakpoint marker is followed"
 						" by '%c' instead of a newline",
@@ -90,7 +91,7 @@ static void check_markers(cw_diags *out, const cw_migration *m)
 		end = i;
 		hit = memmem(s + start, end - start, CW_BREAKPOINT, ml);
 		if (hit != NULL)
-			cw_diag_set_tag(cw_diags_add(out, "S003", m->path,
+			cw_diag_set_tag(cw_diags_add(out, CW_S003, m->path,
 				line_of(&c, (size_t)(hit - s)), 0,
 				"breakpoint marker inside a %s; drizzle "
 				"splits the statement there anyway",
@@ -149,7 +150,7 @@ static void report_failure(cw_diags *out, const cw_folder *f,
 		cw_text_line_col(m->text.data, pc->offset +
 				 fl->second_offset, &second, &col);
 		first_end = end_of_first(&c, m, pc, fl->second_offset);
-		g = cw_diags_add(out, "S001", m->path, second, col,
+		g = cw_diags_add(out, CW_S001, m->path, second, col,
 				 "piece %zu of %s holds a second statement "
 				 "starting here (better-sqlite3: %s)%s",
 				 fl->piece, m->entry->tag, CW_MSG_MULTIPLE,
@@ -158,20 +159,20 @@ static void report_failure(cw_diags *out, const cw_folder *f,
 				 "statement's ';') with `--> "
 				 "statement-breakpoint`", first_end);
 	} else if (fl->verdict == CW_PIECE_NO_STATEMENT) {
-		g = cw_diags_add(out, "S002", m->path, pc->line, 0,
+		g = cw_diags_add(out, CW_S002, m->path, pc->line, 0,
 				 "piece %zu of %s contains no statement "
 				 "(better-sqlite3: %s); drizzle fails the "
 				 "whole run here", fl->piece, m->entry->tag,
 				 CW_MSG_NO_STATEMENTS);
 	} else if (fl->verdict == CW_PIECE_PARAMETERS) {
-		g = cw_diags_add(out, "S008", m->path, pc->line, 0,
+		g = cw_diags_add(out, CW_S008, m->path, pc->line, 0,
 				 "piece %zu of %s has a bound parameter "
 				 "(?, ?1, :name, @name or $name); drizzle runs "
 				 "it with no values and better-sqlite3 says: "
 				 "%s%s", fl->piece, m->entry->tag, fl->message,
 				 after);
 	} else {
-		g = cw_diags_add(out, "S005", m->path, pc->line, 0,
+		g = cw_diags_add(out, CW_S005, m->path, pc->line, 0,
 				 "piece %zu of %s: SQLite says: %s%s",
 				 fl->piece, m->entry->tag, fl->message, after);
 		if (g && hint_for(fl->message, hint, sizeof(hint)))
@@ -195,7 +196,7 @@ static int is_txn_failure(const cw_migrate_failure *fl)
 static void report_own(cw_diags *out, const cw_folder *f,
 		       const cw_migrate_failure *fl)
 {
-	cw_diag *g = cw_diags_add(out, "S005", f->journal.path, 0, 0,
+	cw_diag *g = cw_diags_add(out, CW_S005, f->journal.path, 0, 0,
 				  "the migrator's own `%.40s` fails after "
 				  "the last migration: %s", fl->sql ?
 				  fl->sql : "?", fl->message);
@@ -203,7 +204,8 @@ static void report_own(cw_diags *out, const cw_folder *f,
 	if (g && strstr(fl->message, "FOREIGN KEY"))
 		cw_diag_set_hint(g, "a DEFERRABLE INITIALLY DEFERRED foreign "
 				 "key is still violated when the batch "
-				 "commits; see L010 for the migration");
+				 "commits; see " CW_L010 " for the "
+				 "migration");
 }
 
 /* Apply the folder with the engine, as the migrator would on a fresh
@@ -239,7 +241,7 @@ static int apply_folder(cw_diags *out, const cw_folder *f,
 			report_failure(out, f, fl, &r.failure);
 	}
 	for (i = 0; rc == 0 && i < r.diags.n; i++)
-		if (strcmp(r.diags.items[i].code, "R001") != 0) {
+		if (strcmp(r.diags.items[i].code, CW_R001) != 0) {
 			const cw_diag *d = &r.diags.items[i];
 			cw_diag *g = cw_diags_add(out, d->code, d->file,
 						  d->line, d->column, "%s",

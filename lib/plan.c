@@ -3,6 +3,7 @@
 ** which it finds applied, and which it skips forever.
 */
 #include "plan.h"
+#include "codes.h"
 #include "db.h"
 #include "jsnumber.h"
 
@@ -139,8 +140,8 @@ static int table_exists(sqlite3 *db, const char *table, int *out,
 	if (rc == SQLITE_OK)
 		return 0;
 	return cw_error_set(err, (rc & 0xff) == SQLITE_BUSY ? CW_EBUSY :
-			    CW_ESQL, (rc & 0xff) == SQLITE_BUSY ? "R004" :
-			    "R005", NULL, 0, "reading the schema: %s",
+			    CW_ESQL, (rc & 0xff) == SQLITE_BUSY ? CW_R004 :
+			    CW_R005, NULL, 0, "reading the schema: %s",
 			    sqlite3_errmsg(db));
 }
 
@@ -208,7 +209,7 @@ int cw_plan_read(cw_plan *out, sqlite3 *db, const cw_folder *f,
 	if (rc != SQLITE_DONE)
 		return cw_error_set(err, (rc & 0xff) == SQLITE_BUSY ?
 				    CW_EBUSY : CW_ESQL, (rc & 0xff) ==
-				    SQLITE_BUSY ? "R004" : NULL, NULL, 0,
+				    SQLITE_BUSY ? CW_R004 : NULL, NULL, 0,
 				    "reading %s: %s", table,
 				    sqlite3_errmsg(db));
 	if (out->n_rows > 0) {

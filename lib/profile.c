@@ -3,6 +3,7 @@
 ** the application runs drizzle's migrator.  Design in profile.h.
 */
 #include "profile.h"
+#include "codes.h"
 #include "hash.h"
 #include "jsonstrict.h"
 #include "text.h"
@@ -89,7 +90,7 @@ int cw_profile_add_function(cw_profile *p, const char *spec,
 	if (slash && strcmp(slash + 1, "*") != 0) {
 		arity = strtol(slash + 1, &end, 10);
 		if (end == slash + 1 || *end || arity < 0 || arity > 1000)
-			return cw_error_set(err, CW_EINVAL, "R006", p->source,
+			return cw_error_set(err, CW_EINVAL, CW_R006, p->source,
 				0, "function \"%s\": the arity after '/' must "
 				"be a number from 0 to 1000 or '*'", spec);
 	}
@@ -99,7 +100,7 @@ int cw_profile_add_function(cw_profile *p, const char *spec,
 		      (i > 0 && spec[i] >= '0' && spec[i] <= '9')))
 			break;
 	if (len == 0 || i < len || len > 255)
-		return cw_error_set(err, CW_EINVAL, "R006", p->source, 0,
+		return cw_error_set(err, CW_EINVAL, CW_R006, p->source, 0,
 				    "function \"%s\": expected NAME/ARITY "
 				    "with a SQL identifier as NAME", spec);
 	fn = realloc(p->functions, (p->n_functions + 1) * sizeof(*fn));
@@ -117,7 +118,7 @@ int cw_profile_add_function(cw_profile *p, const char *spec,
 
 static int bad(cw_error *err, const char *path, const char *what)
 {
-	return cw_error_set(err, CW_EINVAL, "R006", path, 1, "%s: %s", path,
+	return cw_error_set(err, CW_EINVAL, CW_R006, path, 1, "%s: %s", path,
 			    what);
 }
 
@@ -192,7 +193,7 @@ int cw_profile_load(cw_profile *p, const char *path, cw_error *err)
 	    (root = cJSON_ParseWithLength(text.data, text.len)) == NULL) {
 		int line = 1, col = 1;
 		cw_text_line_col(text.data, off, &line, &col);
-		rc = cw_error_set(err, CW_EINVAL, "R006", path, line,
+		rc = cw_error_set(err, CW_EINVAL, CW_R006, path, line,
 				  "%s:%d:%d: not valid JSON", path, line, col);
 		goto done;
 	}
@@ -270,7 +271,7 @@ int cw_profile_apply(const cw_profile *p, sqlite3 *db, cw_error *err)
 			NULL, NULL, free);
 	}
 	if (rc != SQLITE_OK)
-		return cw_error_set(err, CW_ESQL, "R006", p->source, 0,
+		return cw_error_set(err, CW_ESQL, CW_R006, p->source, 0,
 				    "setting up the migrator's connection: "
 				    "%s", sqlite3_errmsg(db));
 	return 0;

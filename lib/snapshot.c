@@ -9,6 +9,7 @@
 ** and, once, the migrations that have no snapshot (N004).
 */
 #include "snapshot.h"
+#include "codes.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -83,7 +84,7 @@ static int read_snap(cw_diags *out, snap *s)
 	cJSON *root, *id, *prev;
 
 	if (cw_text_read_file(&t, s->path, &e) != 0) {
-		cw_diags_add(out, "N001", s->path, 0, 0, "%s", e.message);
+		cw_diags_add(out, CW_N001, s->path, 0, 0, "%s", e.message);
 		return 1;
 	}
 	root = cJSON_ParseWithLengthOpts(t.data, t.len + 1, NULL, 1);
@@ -95,7 +96,7 @@ static int read_snap(cw_diags *out, snap *s)
 		if (root == NULL && where >= t.data && where <= t.data + t.len)
 			cw_text_line_col(t.data, (size_t)(where - t.data),
 					 &line, &col);
-		cw_diags_add(out, "N001", s->path, line, col, root == NULL ?
+		cw_diags_add(out, CW_N001, s->path, line, col, root == NULL ?
 			     "snapshot is not valid JSON" :
 			     "snapshot has no string \"id\" and \"prevId\"");
 		cJSON_Delete(root);
@@ -194,7 +195,7 @@ static void check_chain(cw_diags *out, snap *v, size_t n)
 	qsort(by_id, m, sizeof(*by_id), cmp_id);
 	for (i = 1; i < m; i++)
 		if (strcmp(by_id[i]->id, by_id[i - 1]->id) == 0)
-			cw_diags_add(out, "N005", by_id[i]->path,
+			cw_diags_add(out, CW_N005, by_id[i]->path,
 				     by_id[i]->id_line, 0, "id %s is also "
 				     "the id of %s", by_id[i]->id,
 				     by_id[i - 1]->path);
@@ -202,7 +203,7 @@ static void check_chain(cw_diags *out, snap *v, size_t n)
 		if (!v[i].id || strcmp(v[i].prev, ZERO_ID) == 0)
 			continue;
 		if (!find_id(by_id, m, v[i].prev))
-			cw_diags_add(out, "N002", v[i].path, v[i].prev_line,
+			cw_diags_add(out, CW_N002, v[i].path, v[i].prev_line,
 				     0, "prevId %s names no snapshot in "
 				     "the folder", v[i].prev);
 	}
@@ -211,7 +212,7 @@ static void check_chain(cw_diags *out, snap *v, size_t n)
 	for (i = 1; i < m; i++) {
 		j = i - 1;
 		if (strcmp(by_id[i]->prev, by_id[j]->prev) == 0)
-			cw_diags_add(out, "N003", by_id[i]->path,
+			cw_diags_add(out, CW_N003, by_id[i]->path,
 				     by_id[i]->prev_line, 0, "%s and %s "
 				     "share prevId %s: two branches "
 				     "generated from the same snapshot",
@@ -259,7 +260,7 @@ static void check_missing(cw_diags *out, const cw_folder *f, const snap *v,
 		k = run_end;
 	}
 	if (n_missing > 0)
-		cw_diags_add(out, "N004", f->journal.path, first_line, 0,
+		cw_diags_add(out, CW_N004, f->journal.path, first_line, 0,
 			     "%zu of %zu migrations have no snapshot: %s",
 			     n_missing, f->n_migrations, list);
 }
