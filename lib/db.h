@@ -6,9 +6,9 @@
 ** result codes, a busy timeout, defensive mode, foreign keys ON, and
 ** double-quoted string literals OFF.  The amalgamation is built with the
 ** same defaults (SQLITE_DQS=0, SQLITE_DEFAULT_FOREIGN_KEYS=1); setting them
-** per connection keeps a connection right whatever SQLite it runs on. Stock
-** SQLite defaults to the
-** opposite for the last two (spec/drizzle-semantics.md section 3b).
+** per connection keeps a connection right whatever SQLite it runs on.
+** Stock SQLite defaults to the opposite for the last two
+** (spec/drizzle-semantics.md section 3b).
 */
 #ifndef CW_DB_H
 #define CW_DB_H
@@ -42,10 +42,10 @@ int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err);
 int cw_db_open_memory(sqlite3 **out, cw_error *err);
 
 /* A new, empty database in a private temporary file in dir (NULL: the
-** system's temporary folder), configured like cw_db_open: statements then behave as on the
-** file database production runs (journal modes, locking), not as on an
-** in-memory one.  *out_path is the file (caller frees it after
-** cw_db_close_scratch). */
+** system's temporary folder), configured like cw_db_open: statements then
+** behave as on the file database production runs (journal modes,
+** locking), not as on an in-memory one.  *out_path is the file's name;
+** cw_db_close_scratch removes the file and frees the name. */
 int cw_db_open_scratch(sqlite3 **out, char **out_path, const char *dir,
 		       cw_error *err);
 
@@ -56,7 +56,7 @@ int cw_db_open_scratch(sqlite3 **out, char **out_path, const char *dir,
 int cw_db_open_scratch_copy(sqlite3 **out, char **out_path,
 			    const char *path, cw_error *err);
 
-/* Close a scratch database and remove its file and journals. */
+/* Close a scratch database, remove its file and journals, and free path. */
 void cw_db_close_scratch(sqlite3 *db, char *path);
 
 /* Run one or more statements; on failure err names what SQLite said. */

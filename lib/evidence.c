@@ -1,8 +1,9 @@
 /*
-** evidence.c - the data-loss probe behind L008/L009/L010: apply the folder
-** on an in-memory database configured like better-sqlite3, and around each
-** candidate migration measure what one synthetic row per table becomes,
-** or whether the rows make it fail.
+** evidence.c - the data-loss probe behind L008/L009/L010 (and lint's
+** R007): apply the folder with the engine on a scratch file database, as
+** the app's migrator would, and in a trial of each candidate migration
+** measure what one synthetic row per table becomes, or whether the rows
+** make it fail.
 ** Design in lint_int.h.
 */
 #include "db.h"

@@ -332,10 +332,11 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	out->path = strdup(path);
 	if (out->path == NULL)
 		goto nomem;
-	/* JSON.parse refuses trailing garbage and a byte-order mark; so does
-	** cJSON when asked to require the end of the text. */
-	/* cJSON skips a UTF-8 byte-order mark; JSON.parse does not, so
-	** drizzle fails on such a journal and so must we. */
+	/* A UTF-8 byte-order mark: Buffer#toString keeps it (as U+FEFF) and
+	** JSON.parse refuses it, so drizzle fails on such a journal.  The
+	** strict validation below would refuse it too, as invalid JSON at
+	** line 1 column 1; it is named here because no editor shows it.
+	** (cJSON alone would skip it.) */
 	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 		cw_diags_add(diags, CW_J002, path, 1, 1, "journal starts with "
 			     "a byte-order mark, which JSON.parse (and so "
@@ -345,9 +346,10 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 				  "mark; drizzle cannot parse it", path);
 		goto done;
 	}
-	/* JSON.parse is strict where cJSON is lenient: validate first, so
-	** that what drizzle cannot parse never passes.  Then text[len] is
-	** the NUL cJSON needs to see when asked to require the end. */
+	/* JSON.parse is strict where cJSON is lenient (trailing garbage
+	** included): validate first, so that what drizzle cannot parse never
+	** passes.  Then text[len] is the NUL cJSON needs to see when asked to
+	** require the end. */
 	if (cw_json_strict_validate(text, len, &bad) == 0)
 		root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
 	else

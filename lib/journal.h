@@ -1,13 +1,16 @@
 /*
 ** journal.h - reading meta/_journal.json.
 **
-** Entries are kept in array order, the order drizzle applies them in.  Every
-** field's presence and JSON type is recorded and checked; nothing is
-** defaulted.  Problems with the journal's shape become diagnostics (J002,
-** J003, J011, J014) in the caller's list, each with the journal line of the
-** offending value; the loader itself fails only when the journal cannot be
-** read at all.  A key given twice takes its last value, as JSON.parse
-** does (cJSON alone would keep the first).  What drizzle ignores (idx, version, dialect) is still read so
+** The text is read as drizzle reads it: invalid UTF-8 repaired as
+** Buffer#toString repairs it, then validated as strictly as JSON.parse
+** (jsonstrict.h) before cJSON parses it.  Entries are kept in array order,
+** the order drizzle applies them in.  Every field's presence and JSON type
+** is recorded and checked; nothing is defaulted.  Problems become
+** diagnostics in the caller's list, each with the journal line of the
+** offending value: J003 and J011 (a field; the load goes on), J001, J002
+** and J014 (no journal to use: the load fails too).  A key given twice
+** takes its last value, as JSON.parse does (cJSON alone would keep the
+** first).  What drizzle ignores (idx, version, dialect) is still read so
 ** that `cw check` can judge it.
 */
 #ifndef CW_JOURNAL_H
@@ -52,7 +55,9 @@ typedef struct cw_journal {
 int cw_journal_load(cw_journal *out, const char *dir, cw_diags *diags,
 		    cw_error *err);
 
-/* Parse journal text already in memory (path used in messages only). */
+/* Parse journal text already in memory and already decoded (path is used
+** in messages only).  text[len] must be a NUL byte: cJSON reads it to
+** find the end.  Returns 0, CW_EINVAL (J002/J014) or CW_ENOMEM. */
 int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 		     size_t len, cw_diags *diags, cw_error *err);
 

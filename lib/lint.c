@@ -1,7 +1,8 @@
 /*
 ** lint.c - the L checks: statements that pass review and then fail, or lose
 ** data, in production.  This file runs the passes and writes the
-** migration-wide findings (L004, L006, L008, L009, L010 for a DROP);
+** migration-wide findings (L004, L006, L008, L009, L010 for a DROP, and
+** R007 for rows the probe saw left pointing at nothing);
 ** statements are read in lint_stmt.c and the data-loss probe lives in
 ** evidence.c.  The design is described in lint_int.h.
 */

@@ -7,9 +7,9 @@
 ** migration, the few statements later rules need (cw_lint_stmt):
 ** transaction control, PRAGMA foreign_keys, CREATE/DROP/RENAME TABLE,
 ** DELETE, UPDATE, INSERT ... SELECT.  Rules about one statement (L001,
-** L002, L003, L005, L007, and L010 for ADD COLUMN) are reported as it is
-** read; rules that depend on the rest of the migration (L004, L006) once
-** it is read whole:
+** L002, L003, L005, L007, L011, and L010 for ADD COLUMN) are reported as
+** it is read; rules that depend on the rest of the migration (L004, L006)
+** once it is read whole:
 **  - DROP TABLE t followed, in the same migration, by a RENAME of any table
 **    to t is a rebuild (drizzle-kit's __new_t, or a hand-written t_new):
 **    no L004, the probe judges it;
@@ -23,18 +23,22 @@
 ** or is a rebuild (L008, L009, L010 apply), or when such a table is one an
 ** earlier migration declared a foreign key to (L010 only: L004 already
 ** warns about a plain DROP).  The probe applies the folder once, in order,
-** on an in-memory database configured like better-sqlite3 (foreign keys
-** ON), each migration in its own transaction, so PRAGMA foreign_keys=OFF
-** is the same no-op it is under drizzle's BEGIN (spec/drizzle-semantics.md
-** section 2).  Before a candidate it opens a transaction and, if a dropped
-** table is referenced by a table that existed before the migration:
+** with the engine (migrate.h) on a scratch file database, as the app's
+** migrator would (its profile: foreign keys ON unless the app turns them
+** off), in the batch's one transaction, so PRAGMA foreign_keys=OFF is the
+** same no-op it is under drizzle's BEGIN (spec/drizzle-semantics.md
+** section 2).  A candidate is tried first (CW_HOOK_TRIAL): inside the
+** engine's savepoint, if a dropped table is referenced by a table that
+** existed before the migration, the probe
 **  1. fills one synthetic row into every table the drop can reach through
 **     foreign keys (children, transitively) and every parent those rows
 **     need, parents first (evidence_graph.c, evidence_fill.c);
-**  2. counts each table's rows and NULL foreign-key values, runs the
-**     migration's pieces as the migrator does (cw_rule_prepare, one step),
-**     counting again around each DROP and at the end;
-**  3. rolls back, then applies the migration without the rows.
+**  2. counts each table's rows and NULL foreign-key values, and as the
+**     engine runs the migration's pieces (transaction control followed,
+**     not executed) counts again around each DROP and at the end, and
+**     the rows left pointing at nothing (foreign keys off: R007);
+**  3. lets the engine roll the savepoint back and apply the migration
+**     without the rows.
 ** A table lost rows (or gained NULL keys) to a DROP when they vanished at
 ** that DROP and were not back by the end, and the migration has no DELETE
 ** (UPDATE, for keys) of its own aimed at that table: L009.  Counts that
@@ -47,9 +51,10 @@
 ** Work per candidate is bounded by the part of the schema its drops
 ** reach, and no prefix is ever applied twice, so the probe stays linear in
 ** the folder.
-** The probe stops, and later candidates fall back to the foreign keys the
-** CREATE statements declared (L008 "not measured"), at an unreadable file,
-** a migration ending the transaction (L001) or one that fails (S005).
+** The probe keeps going past a file that cannot be read and a migration
+** that fails (S005 says where; that migration's verdicts are dropped, and
+** L008 falls back to the foreign keys the CREATE statements declared, "not
+** measured"), and stops after the last candidate.
 ** Not seen: rows a trigger removes from a table no foreign key reaches,
 ** and deferred foreign keys a later migration of the same batch repairs
 ** (L010 then says the COMMIT fails when, in that batch, it would not).
@@ -82,7 +87,8 @@ typedef struct cw_lint_loss {
 } cw_lint_loss;
 
 typedef enum cw_ev_state {
-	CW_EV_NONE = 0,      /* not probed: the folder fails before it */
+	CW_EV_NONE = 0,      /* not measured: the migration fails even
+			     ** without rows, or its schema is unreadable */
 	CW_EV_UNREFERENCED,  /* no table existing before the migration
 			     ** references the dropped one */
 	CW_EV_KEPT,          /* referenced; every child row survived */
@@ -166,9 +172,9 @@ typedef struct cw_lint_read {
 ** migrator's own final COMMIT fail; its L011 becomes an L001 error. */
 void cw_lint_finish_txn(cw_lint_read *r);
 
-/* Read every statement of migration r->k: report L001, L002, L003, L005
-** and L007 and record the statements later rules need in r->migs[r->k].
-** Returns 0 or CW_ENOMEM. */
+/* Read every statement of migration r->k: report L001, L002, L003, L005,
+** L007, L011 and L010 for ADD COLUMN, and record the statements later
+** rules need in r->migs[r->k].  Returns 0 or CW_ENOMEM. */
 int cw_lint_read_migration(cw_lint_read *r, cw_error *err);
 
 /* Record that migration r->k declared a foreign key from child to parent
@@ -178,8 +184,10 @@ int cw_lint_add_edge(cw_lint_read *r, char *child, char *parent);
 
 /* Run the data-loss probe over f (migrations table `table`), filling the
 ** verdicts of the candidates' DROP statements in migs (parallel to
-** f->migrations).  Stops quietly where the folder fails to apply.
-** Returns 0, CW_ENOMEM, or CW_ESQL when no database could be opened. */
+** f->migrations), and each candidate's dangling rows.  Keeps going where
+** the folder fails to apply (S005 reports that) and stops after the last
+** candidate.  Returns 0, or the error that stopped it (CW_ENOMEM, or why
+** the scratch database could not be opened or used). */
 struct cw_profile;
 int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
 		      const char *table, const struct cw_profile *profile,

@@ -1,8 +1,8 @@
 /*
 ** lint_stmt.c - reading one migration statement by statement: the L rules
-** about a single statement (L001, L002, L003, L005, L007, L010 for ADD
-** COLUMN) and the facts the migration-wide rules and the data-loss probe
-** need (lint_int.h).
+** about a single statement (L001, L002, L003, L005, L007, L011, L010 for
+** ADD COLUMN) and the facts the migration-wide rules and the data-loss
+** probe need (lint_int.h).
 */
 #include "lint_int.h"
 #include "codes.h"

@@ -4,10 +4,13 @@
 ** with hooks.  Every command that applies migrations calls it: cw migrate,
 ** check's statement and evidence passes, and replay and audit to come.
 **
+** 0. the migrator profile (profile.h) is applied to the connection
+**    (foreign keys as the app sets them, stand-ins for its SQL functions)
+**    and names the table unless the options do;
 ** 1. CREATE TABLE IF NOT EXISTS "<table>" (...) in autocommit, with
 **    drizzle's exact text, so the table survives a failed run;
 ** 2. read the newest applied created_at (the high-water mark) and decide
-**    every entry (plan.h, the same decision audit reads);
+**    every entry (plan.h);
 ** 3. BEGIN; each pending entry in journal order: each piece prepared under
 **    better-sqlite3's one-statement rule, refused if it has parameters
 **    (run() binds none), and stepped once; then
@@ -31,19 +34,27 @@
 ** connection.  before_migration may answer CW_HOOK_TRIAL: the migration is
 ** then run once inside a savepoint (hooks see is_trial = 1), rolled back,
 ** and run again for real; callers fill rows, count and measure in the
-** trial without leaving a trace.  A migration with transaction control
-** cannot be tried (its COMMIT would make the trial permanent); the engine
-** refuses a trial whose transaction state changes and reports it as an
-** error of the caller.  CW_HOOK_STOP ends the run before the migration
-** (what was applied is committed).  A negative answer is an error: the
-** engine rolls back and returns it.
+** trial without leaving a trace.  In a trial, transaction control is
+** followed, not executed (a COMMIT would make the trial permanent):
+** BEGIN, COMMIT and ROLLBACK change a virtual transaction state, and a
+** PRAGMA foreign_keys outside it takes effect through the connection's
+** flag, which the engine restores afterwards; a piece that still ends the
+** trial's savepoint is refused as an error of the caller.  CW_HOOK_STOP
+** ends the run before the migration (what was applied is committed).  A
+** negative answer is an error: the engine rolls back and returns a
+** negative code (the hook's, or the one it set in err).
 **
 ** Failures are data: a statement that fails is a cw_migrate_failure in
 ** the result (where, what better-sqlite3 or SQLite said).  With keep_going
 ** (check), a failed piece is recorded and the run goes on with the next
 ** one, like a compiler; later failures are marked as possibly following
-** from it.  cw_migrate_diags turns a result into the diagnostics every
-** command prints the same way.
+** from it, and an entry whose file could not be read is passed over.
+** Findings the run makes on its own go to the result's diags: R001 for an
+** entry drizzle will skip forever, R007 for rows a migration leaves
+** pointing at nothing when the profile turns foreign keys off, R008 for a
+** journal_mode change SQLite ignores inside the transaction.
+** cw_migrate_diags turns a result into the diagnostics every command
+** prints the same way.
 */
 #ifndef CW_MIGRATE_H
 #define CW_MIGRATE_H
@@ -98,8 +109,9 @@ typedef struct cw_migrate_options {
 	const char *table;     /* migrations table; profile's, else drizzle's */
 	cw_rule rule;          /* one-statement rule */
 	cw_sequence sequence;
-	int busy_timeout_ms;   /* for cw_migrate_path */
-	int dry_run;           /* cw_migrate_path: work on an in-memory copy */
+	int busy_timeout_ms;   /* cw_migrate_path, opening the file itself */
+	int dry_run;           /* cw_migrate_path: work on a scratch file
+			       ** copy; the database is not touched */
 	int keep_going;        /* record a failed piece and go on */
 	const cw_profile *profile;      /* NULL: the stock migrator */
 	const cw_migrate_hooks *hooks;  /* NULL: none */
@@ -156,7 +168,8 @@ typedef struct cw_migrate_result {
 	size_t n_unrunnable;        /* keep_going: entries whose file could
 				    ** not be read, passed over */
 	char profile[512];          /* cw_profile_describe of the run */
-	cw_diags diags;             /* R001 skipped, R007 dangling keys */
+	cw_diags diags;             /* R001 skipped, R007 dangling keys,
+				    ** R008 journal_mode ignored */
 } cw_migrate_result;
 
 /* Run the migrator on an open connection (configured with cw_db_configure).
