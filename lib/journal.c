@@ -18,8 +18,7 @@ typedef struct pos_scan {
 	const char *s;
 	size_t len, i;
 	cw_journal *j;    /* entries[] already allocated */
-	size_t line_off;  /* lines are counted up to here ... */
-	int line;         /* ... and this is the line there */
+	cw_text_cursor cur; /* the scan only moves forward: one pass */
 } pos_scan;
 
 static void skip_ws(pos_scan *p)
@@ -68,13 +67,9 @@ static int key_is(pos_scan *p, size_t a, size_t b, const char *k)
 	return b - a == strlen(k) && memcmp(p->s + a, k, b - a) == 0;
 }
 
-/* Line of off; the scan only moves forward, so count incrementally. */
 static int line_at(pos_scan *p, size_t off)
 {
-	for (; p->line_off < off; p->line_off++)
-		if (p->s[p->line_off] == '\n')
-			p->line++;
-	return p->line;
+	return cw_text_line_at(&p->cur, off, NULL);
 }
 
 /* Walk an entry object, noting the lines of the keys cw reports on. */
@@ -395,8 +390,7 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	scan.len = len;
 	scan.i = 0;
 	scan.j = out;
-	scan.line_off = 0;
-	scan.line = 1;
+	scan.cur = (cw_text_cursor)CW_TEXT_CURSOR_INIT(text);
 	(void)skip_value(&scan, 0);
 	out->is_usable = 1;
 	k = 0;

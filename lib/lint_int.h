@@ -67,6 +67,7 @@
 #include "diag.h"
 #include "folder.h"
 #include "sqlscan.h"
+#include "text.h"
 
 typedef enum cw_lint_kind {
 	CW_LK_TXN = 1,       /* BEGIN COMMIT END ROLLBACK SAVEPOINT ... */
@@ -163,9 +164,7 @@ typedef struct cw_lint_read {
 			     ** (size_t)-1 when it got none */
 	int commit_line, commit_col;  /* where that COMMIT is */
 	size_t commit_mig;   /* in which migration */
-	size_t cur_off;      /* line cursor: offset, its line, line start */
-	int cur_line;
-	size_t cur_bol;
+	cw_text_cursor cur;  /* lines of the migration being read */
 } cw_lint_read;
 
 /* After the last migration: a COMMIT that nothing reopened makes the

@@ -6,6 +6,7 @@
 */
 #include "lint_int.h"
 #include "codes.h"
+#include "text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,21 +54,6 @@ static size_t qname(const stmt *x, size_t i)
 	return i < x->b && cw_tok_is_name(&x->t[i]) ? i : x->b;
 }
 
-/* Advance the migration's line cursor to offset off (statements come in
-** order, so reading a migration costs one pass over its text). */
-static void position(cw_lint_read *r, size_t off, int *line, int *col)
-{
-	const char *s = r->f->migrations[r->k].text.data;
-
-	for (; r->cur_off < off; r->cur_off++)
-		if (s[r->cur_off] == '\n') {
-			r->cur_line++;
-			r->cur_bol = r->cur_off + 1;
-		}
-	*line = r->cur_line;
-	*col = (int)(off - r->cur_bol) + 1;
-}
-
 static cw_lint_stmt *record(stmt *x, cw_lint_kind kind, size_t name_i)
 {
 	cw_lint_mig *g = &x->r->migs[x->r->k];
@@ -85,7 +71,7 @@ static cw_lint_stmt *record(stmt *x, cw_lint_kind kind, size_t name_i)
 	memset(st, 0, sizeof(*st));
 	st->kind = kind;
 	st->piece = x->piece;
-	position(x->r, x->t[x->a].off, &st->line, &st->column);
+	st->line = cw_text_line_at(&x->r->cur, x->t[x->a].off, &st->column);
 	if (name_i < x->b) {
 		st->table = cw_tok_name(x->s, &x->t[name_i]);
 		if (st->table == NULL)
@@ -110,7 +96,7 @@ static cw_diag *report(stmt *x, const char *code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	position(x->r, x->t[x->a].off, &line, &col);
+	line = cw_text_line_at(&x->r->cur, x->t[x->a].off, &col);
 	g = cw_diags_add(x->r->out, code, m->path, line, col, "%s", msg);
 	cw_diag_set_tag(g, m->entry->tag);
 	return g;
@@ -170,7 +156,8 @@ static void read_commit(stmt *x, const char *word)
 			   "half-applied)", word);
 	mig->has_l011 = 1;
 	r->open_commit = g ? (size_t)(g - r->out->items) : (size_t)-1;
-	position(r, x->t[x->a].off, &r->commit_line, &r->commit_col);
+	r->commit_line = cw_text_line_at(&r->cur, x->t[x->a].off,
+					 &r->commit_col);
 	r->commit_mig = r->k;
 }
 
@@ -635,9 +622,8 @@ int cw_lint_read_migration(cw_lint_read *r, cw_error *err)
 	size_t p;
 	stmt x;
 
-	r->cur_off = 0;
-	r->cur_line = 1;
-	r->cur_bol = 0;
+	/* Statements come in order: one pass over the text for lines. */
+	r->cur = (cw_text_cursor)CW_TEXT_CURSOR_INIT(m->text.data);
 	x.r = r;
 	x.s = m->text.data;
 	for (p = 0; p < m->pieces.n; p++) {

@@ -22,32 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lines are counted by walking forward from a known (offset, line). */
-typedef struct cursor {
-	const char *text;
-	size_t off;
-	int line;
-} cursor;
-
-static int line_of(cursor *c, size_t off)
-{
-	if (off < c->off) {
-		c->off = 0;
-		c->line = 1;
-	}
-	for (; c->off < off; c->off++)
-		if (c->text[c->off] == '\n')
-			c->line++;
-	return c->line;
-}
-
 /* S003/S004: walk the SQL lexically; the marker is itself a line comment,
 ** so only one seen where a token may start is a real breakpoint. */
 static void check_markers(cw_diags *out, const cw_migration *m)
 {
 	const char *s = m->text.data;
 	size_t n = m->text.len, i = 0, ml = CW_BREAKPOINT_LEN;
-	cursor c = {s, 0, 1};
+	cw_text_cursor c = CW_TEXT_CURSOR_INIT(s);
 	char quote;
 
 	while (i < n) {
@@ -59,7 +40,8 @@ static void check_markers(cw_diags *out, const cw_migration *m)
 				if (i < n && s[i] != '\n' && s[i] != '\r')
 					cw_diag_set_tag(cw_diags_add(out,
 						CW_S004, m->path,
-						line_of(&c, i - ml), 0,
+						cw_text_line_at(&c, i - ml,
+								NULL), 0,
 						"breakpoint marker is followed"
 						" by '%c' instead of a newline",
 						s[i]), m->entry->tag);
@@ -92,7 +74,7 @@ static void check_markers(cw_diags *out, const cw_migration *m)
 		hit = memmem(s + start, end - start, CW_BREAKPOINT, ml);
 		if (hit != NULL)
 			cw_diag_set_tag(cw_diags_add(out, CW_S003, m->path,
-				line_of(&c, (size_t)(hit - s)), 0,
+				cw_text_line_at(&c, (size_t)(hit - s), NULL), 0,
 				"breakpoint marker inside a %s; drizzle "
 				"splits the statement there anyway",
 				s[start] == '-' || s[start] == '/' ?
@@ -103,14 +85,14 @@ static void check_markers(cw_diags *out, const cw_migration *m)
 
 /* Where the first statement of a piece ends: the last ';' before the
 ** second statement, for the hint. */
-static int end_of_first(cursor *c, const cw_migration *m,
+static int end_of_first(cw_text_cursor *c, const cw_migration *m,
 			const cw_piece *pc, size_t second)
 {
 	size_t i = second;
 
 	while (i > 0 && m->text.data[pc->offset + i - 1] != ';')
 		i--;
-	return line_of(c, pc->offset + (i ? i - 1 : 0));
+	return cw_text_line_at(c, pc->offset + (i ? i - 1 : 0), NULL);
 }
 
 /* A hint for the usual cause of a refusal, or NULL. */
@@ -138,7 +120,7 @@ static void report_failure(cw_diags *out, const cw_folder *f,
 	const cw_piece *pc = &m->pieces.items[fl->piece - 1];
 	char after[256], hint[512];
 	cw_diag *g = NULL;
-	cursor c = {m->text.data, 0, 1};
+	cw_text_cursor c = CW_TEXT_CURSOR_INIT(m->text.data);
 
 	after[0] = '\0';
 	if (fl->after_failure && first->entry != CW_MIGRATE_OWN)
@@ -146,10 +128,11 @@ static void report_failure(cw_diags *out, const cw_folder *f,
 			 "failure in %s piece %zu)",
 			 f->migrations[first->entry].entry->tag, first->piece);
 	if (fl->verdict == CW_PIECE_MULTIPLE) {
-		int second, col, first_end;
-		cw_text_line_col(m->text.data, pc->offset +
-				 fl->second_offset, &second, &col);
-		first_end = end_of_first(&c, m, pc, fl->second_offset);
+		/* The first statement's end comes before the second. */
+		int col, first_end = end_of_first(&c, m, pc,
+						  fl->second_offset);
+		int second = cw_text_line_at(&c, pc->offset +
+					     fl->second_offset, &col);
 		g = cw_diags_add(out, CW_S001, m->path, second, col,
 				 "piece %zu of %s holds a second statement "
 				 "starting here (better-sqlite3: %s)%s",

@@ -2,6 +2,7 @@
 ** split.c - drizzle's String#split on the breakpoint marker.
 */
 #include "split.h"
+#include "text.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ static int is_blank(char c)
 int cw_split(cw_pieces *out, const char *text, size_t len, cw_error *err)
 {
 	size_t cap = 8, n = 0, start = 0, i;
-	int line = 1, first_line = 0, start_line = 1;
+	cw_text_cursor lines = CW_TEXT_CURSOR_INIT(text);
 	cw_piece *items = malloc(cap * sizeof(*items));
 
 	out->items = NULL;
@@ -35,19 +36,15 @@ int cw_split(cw_pieces *out, const char *text, size_t len, cw_error *err)
 			items = bigger;
 			cap *= 2;
 		}
-		/* Walk the piece once to find its first non-blank line and
-		** to keep the running line count for the next piece. */
-		first_line = 0;
-		start_line = line;
-		for (i = start; i < end; i++) {
-			if (first_line == 0 && !is_blank(text[i]))
-				first_line = line;
-			if (text[i] == '\n')
-				line++;
-		}
+		/* A piece's line is that of its first non-blank byte (of its
+		** start when it is all blank); pieces come in order, so the
+		** cursor walks the text once. */
+		for (i = start; i < end && is_blank(text[i]); i++)
+			;
 		items[n].offset = start;
 		items[n].len = end - start;
-		items[n].line = first_line ? first_line : start_line;
+		items[n].line = cw_text_line_at(&lines, i < end ? i : start,
+						NULL);
 		n++;
 		if (hit == NULL)
 			break;

@@ -267,24 +267,31 @@ int cw_text_crlf_to_lf(cw_bytes *out, const char *in, size_t len,
 	return 0;
 }
 
+int cw_text_line_at(cw_text_cursor *c, size_t offset, int *out_col)
+{
+	if (offset < c->off) {
+		c->off = 0;
+		c->line = 1;
+		c->bol = 0;
+	}
+	for (; c->off < offset; c->off++)
+		if (c->text[c->off] == '\n') {
+			c->line++;
+			c->bol = c->off + 1;
+		}
+	if (out_col)
+		*out_col = (int)(offset - c->bol) + 1;
+	return c->line;
+}
+
 void cw_text_line_col(const char *text, size_t offset, int *out_line,
 		      int *out_col)
 {
-	int line = 1, col = 1;
-	size_t i;
+	cw_text_cursor c = CW_TEXT_CURSOR_INIT(text);
+	int line = cw_text_line_at(&c, offset, out_col);
 
-	for (i = 0; i < offset; i++) {
-		if (text[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
 	if (out_line)
 		*out_line = line;
-	if (out_col)
-		*out_col = col;
 }
 
 size_t cw_text_count_crlf(const char *text, size_t len)

@@ -62,7 +62,27 @@ int cw_text_format(char *buf, size_t size, const char *fmt, ...)
 int cw_text_crlf_to_lf(cw_bytes *out, const char *in, size_t len,
 		       cw_error *err);
 
-/* 1-based line and column (in bytes) of byte `offset` in `text`. */
+/* Where byte offsets of one text fall, in lines and columns: the one
+** place cw counts lines.  A cursor remembers how far it has counted, so
+** a caller asking for offsets in increasing order (a scanner, findings in
+** file order) walks the text once in all; a smaller offset than the last
+** starts again from the beginning.  Lines and columns are 1-based, columns
+** in bytes; only '\n' ends a line.  The text may hold NUL bytes. */
+typedef struct cw_text_cursor {
+	const char *text;
+	size_t off;   /* lines are counted up to here ... */
+	int line;     /* ... this is the line there ... */
+	size_t bol;   /* ... and this is where that line begins */
+} cw_text_cursor;
+
+#define CW_TEXT_CURSOR_INIT(text) {(text), 0, 1, 0}
+
+/* The line of byte `offset` of c->text; its column into *out_col unless
+** out_col is NULL.  offset is at most the text's length. */
+int cw_text_line_at(cw_text_cursor *c, size_t offset, int *out_col);
+
+/* The same for a single offset: line and column into *out_line and
+** *out_col (either may be NULL). */
 void cw_text_line_col(const char *text, size_t offset, int *out_line,
 		      int *out_col);
 

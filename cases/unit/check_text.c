@@ -288,6 +288,35 @@ START_TEST(test_line_col)
 }
 END_TEST
 
+/* The cursor answers as the one-shot function does, for every offset, in
+** increasing order, repeated, and going back (which starts again). */
+START_TEST(test_line_cursor)
+{
+	static const char t[] = "ab\ncd\r\n\0f\n\nx\n";
+	cw_text_cursor c = CW_TEXT_CURSOR_INIT(t);
+	size_t n = sizeof(t) - 1, i;
+	int line, col, want_line, want_col;
+
+	for (i = 0; i <= n; i++) {
+		cw_text_line_col(t, i, &want_line, &want_col);
+		line = cw_text_line_at(&c, i, &col);
+		ck_assert_int_eq(line, want_line);
+		ck_assert_int_eq(col, want_col);
+		ck_assert_int_eq(cw_text_line_at(&c, i, NULL), want_line);
+	}
+	ck_assert_int_eq(cw_text_line_at(&c, n, NULL), 6);
+	line = cw_text_line_at(&c, 4, &col);     /* back to 'd' */
+	ck_assert_int_eq(line, 2);
+	ck_assert_int_eq(col, 2);
+	line = cw_text_line_at(&c, 7, &col);     /* the NUL byte is a column */
+	ck_assert_int_eq(line, 3);
+	ck_assert_int_eq(col, 1);
+	line = cw_text_line_at(&c, 8, &col);
+	ck_assert_int_eq(line, 3);
+	ck_assert_int_eq(col, 2);
+}
+END_TEST
+
 /* Checked-fixture setup of the read tests. */
 static void make_tmp(void)
 {
@@ -415,6 +444,7 @@ static Suite *text_suite(void)
 	tc = tcase_create("lines");
 	tcase_add_test(tc, test_crlf_to_lf);
 	tcase_add_test(tc, test_line_col);
+	tcase_add_test(tc, test_line_cursor);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("read");
 	tcase_add_checked_fixture(tc, make_tmp, unit_tmp_remove);
