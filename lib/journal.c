@@ -1,6 +1,6 @@
 /*
 ** journal.c - meta/_journal.json through cJSON, plus the line numbers
-** cJSON does not keep (found by a small parallel scan of the text).
+** cJSON does not keep (from the JSON walk of jsonstrict.h).
 */
 #include "journal.h"
 #include "codes.h"
@@ -12,182 +12,65 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- where things are: a minimal JSON walk that records offsets ---- */
+/* ---- where things are: lines from the JSON walk (jsonstrict.h) ---- */
 
 typedef struct pos_scan {
 	const char *s;
-	size_t len, i;
-	cw_journal *j;    /* entries[] already allocated */
-	cw_text_cursor cur; /* the scan only moves forward: one pass */
+	cw_journal *j;      /* entries[] already allocated */
+	cw_text_cursor cur; /* values come in text order: one pass */
+	int in_entries;     /* inside the top-level "entries" array */
+	cw_journal_entry *e;/* the entry object being walked, or NULL */
 } pos_scan;
 
-static void skip_ws(pos_scan *p)
+static int key_is(const cw_json_at *at, const char *k)
 {
-	while (p->i < p->len && (p->s[p->i] == ' ' || p->s[p->i] == '\t' ||
-				 p->s[p->i] == '\n' || p->s[p->i] == '\r'))
-		p->i++;
+	return at->key && at->key_len == strlen(k) &&
+	       memcmp(at->key, k, at->key_len) == 0;
 }
 
-/* Skip a string starting at '"'; the key's raw bytes are [*a, *b). */
-static int skip_string(pos_scan *p, size_t *a, size_t *b)
+/* Note the lines of the values cw reports on: the top-level "dialect",
+** each element of the top-level "entries" array and the fields of each
+** entry object.  A key given twice is seen twice; the last one counts,
+** as in JSON.parse. */
+static int note_position(void *ctx, const cw_json_at *at, int is_leave)
 {
-	if (p->i >= p->len || p->s[p->i] != '"')
-		return -1;
-	p->i++;
-	*a = p->i;
-	while (p->i < p->len && p->s[p->i] != '"') {
-		if (p->s[p->i] == '\\')
-			p->i++;
-		p->i++;
-	}
-	if (p->i >= p->len)
-		return -1;
-	*b = p->i;
-	p->i++;
-	return 0;
-}
+	pos_scan *p = ctx;
+	const char *v = p->s + at->off;
 
-static int skip_value(pos_scan *p, int depth);
-
-/* An object key and its ':'; the key's raw bytes are [*a, *b). */
-static int scan_key(pos_scan *p, size_t *a, size_t *b)
-{
-	if (skip_string(p, a, b) != 0)
-		return -1;
-	skip_ws(p);
-	if (p->i >= p->len || p->s[p->i] != ':')
-		return -1;
-	p->i++;
-	skip_ws(p);
-	return 0;
-}
-
-static int key_is(pos_scan *p, size_t a, size_t b, const char *k)
-{
-	return b - a == strlen(k) && memcmp(p->s + a, k, b - a) == 0;
-}
-
-static int line_at(pos_scan *p, size_t off)
-{
-	return cw_text_line_at(&p->cur, off, NULL);
-}
-
-/* Walk an entry object, noting the lines of the keys cw reports on. */
-static int scan_entry(pos_scan *p, cw_journal_entry *e)
-{
-	size_t a, b;
-	int is_tag;
-
-	e->line = line_at(p, p->i);
-	if (p->s[p->i] != '{')
-		return skip_value(p, 2);
-	p->i++;
-	for (;;) {
-		skip_ws(p);
-		if (p->i < p->len && p->s[p->i] == '}') {
-			p->i++;
-			return 0;
-		}
-		if (scan_key(p, &a, &b) != 0)
-			return -1;
-		is_tag = key_is(p, a, b, "tag");
-		if (key_is(p, a, b, "idx"))
-			e->idx_line = line_at(p, p->i);
-		else if (key_is(p, a, b, "when"))
-			e->when_line = line_at(p, p->i);
-		else if (is_tag)
-			e->tag_line = line_at(p, p->i);
-		else if (key_is(p, a, b, "version"))
-			e->version_line = line_at(p, p->i);
-		else if (key_is(p, a, b, "breakpoints"))
-			e->breakpoints_line = line_at(p, p->i);
-		a = p->i;
-		if (skip_value(p, 3) != 0)
-			return -1;
+	if (is_leave) {
 		/* cJSON cuts a string at an escaped NUL; see it in the text. */
-		if (is_tag && memmem(p->s + a, p->i - a, "\\u0000", 6))
-			e->tag_has_nul = 1;
-		skip_ws(p);
-		if (p->i < p->len && p->s[p->i] == ',')
-			p->i++;
-	}
-}
-
-static int scan_entries(pos_scan *p)
-{
-	size_t k = 0;
-
-	if (p->s[p->i] != '[')
-		return skip_value(p, 1);
-	p->i++;
-	for (;;) {
-		skip_ws(p);
-		if (p->i >= p->len)
-			return -1;
-		if (p->s[p->i] == ']') {
-			p->i++;
-			return 0;
-		}
-		if (k < p->j->n_entries) {
-			if (scan_entry(p, &p->j->entries[k]) != 0)
-				return -1;
-		} else if (skip_value(p, 2) != 0) {
-			return -1;
-		}
-		k++;
-		skip_ws(p);
-		if (p->i < p->len && p->s[p->i] == ',')
-			p->i++;
-	}
-}
-
-static int skip_value(pos_scan *p, int depth)
-{
-	size_t a, b;
-	char open, close;
-	int top = depth == 0;
-
-	skip_ws(p);
-	if (p->i >= p->len || depth > 64)
-		return -1;
-	if (p->s[p->i] == '"')
-		return skip_string(p, &a, &b);
-	if (p->s[p->i] != '{' && p->s[p->i] != '[') {
-		while (p->i < p->len && !strchr(",]} \t\r\n", p->s[p->i]))
-			p->i++;
+		if (at->depth == 3 && p->e && key_is(at, "tag") &&
+		    memmem(v, at->end - at->off, "\\u0000", 6))
+			p->e->tag_has_nul = 1;
 		return 0;
 	}
-	open = p->s[p->i];
-	close = open == '{' ? '}' : ']';
-	p->i++;
-	for (;;) {
-		skip_ws(p);
-		if (p->i >= p->len)
-			return -1;
-		if (p->s[p->i] == close) {
-			p->i++;
+	if (at->depth == 1) {
+		p->in_entries = key_is(at, "entries") && *v == '[';
+		if (key_is(at, "dialect"))
+			p->j->dialect_line = cw_text_line_at(&p->cur, at->off,
+							     NULL);
+	} else if (at->depth == 2) {
+		p->e = NULL;
+		if (!p->in_entries || at->index >= p->j->n_entries)
 			return 0;
-		}
-		if (open == '{') {
-			if (scan_key(p, &a, &b) != 0)
-				return -1;
-			if (top && key_is(p, a, b, "entries")) {
-				if (scan_entries(p) != 0)
-					return -1;
-			} else if (top && key_is(p, a, b, "dialect")) {
-				p->j->dialect_line = line_at(p, p->i);
-				if (skip_value(p, depth + 1) != 0)
-					return -1;
-			} else if (skip_value(p, depth + 1) != 0) {
-				return -1;
-			}
-		} else if (skip_value(p, depth + 1) != 0) {
-			return -1;
-		}
-		skip_ws(p);
-		if (p->i < p->len && p->s[p->i] == ',')
-			p->i++;
+		p->e = &p->j->entries[at->index];
+		p->e->line = cw_text_line_at(&p->cur, at->off, NULL);
+		if (*v != '{')
+			p->e = NULL;
+	} else if (at->depth == 3 && p->e) {
+		int line = cw_text_line_at(&p->cur, at->off, NULL);
+		if (key_is(at, "idx"))
+			p->e->idx_line = line;
+		else if (key_is(at, "when"))
+			p->e->when_line = line;
+		else if (key_is(at, "tag"))
+			p->e->tag_line = line;
+		else if (key_is(at, "version"))
+			p->e->version_line = line;
+		else if (key_is(at, "breakpoints"))
+			p->e->breakpoints_line = line;
 	}
+	return 0;
 }
 
 /* ---- the journal itself ---- */
@@ -386,12 +269,11 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 		goto nomem;
 	for (k = 0; k < out->n_entries; k++)
 		out->entries[k].pos = k;
+	memset(&scan, 0, sizeof(scan));
 	scan.s = text;
-	scan.len = len;
-	scan.i = 0;
 	scan.j = out;
 	scan.cur = (cw_text_cursor)CW_TEXT_CURSOR_INIT(text);
-	(void)skip_value(&scan, 0);
+	(void)cw_json_walk(text, len, 0, note_position, &scan, NULL);
 	out->is_usable = 1;
 	k = 0;
 	for (v = entries->child; v != NULL; v = v->next, k++) {

@@ -10,6 +10,7 @@
 */
 #include "snapshot.h"
 #include "codes.h"
+#include "jsonstrict.h"
 #include "text.h"
 
 #include <cjson/cJSON.h>
@@ -36,44 +37,28 @@ static int by_number(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-/* Index one past the JSON string starting at s[i] (its opening quote). */
-static size_t string_end(const char *s, size_t i, size_t n)
-{
-	for (i++; i < n && s[i] != '"'; i++)
-		if (s[i] == '\\')
-			i++;
-	return i < n ? i + 1 : n;
-}
+/* The lines of the top-level members "id" and "prevId" (the first of
+** each): a nested member of the same name, such as a column called "id",
+** must not be taken for it. */
+typedef struct key_lines {
+	cw_text_cursor cur;
+	int id_line, prev_line;   /* 0 until found */
+} key_lines;
 
-/* Line of the top-level member `key` (quotes included) in the JSON text:
-** a nested member of the same name, such as a column called "id", must
-** not be taken for it.  1 when there is none. */
-static int key_line(const cw_bytes *t, const char *key)
+static int note_key(void *ctx, const cw_json_at *at, int is_leave)
 {
-	const char *s = t->data;
-	size_t i = 0, n = t->len, klen = strlen(key), end, c;
-	int depth = 0, line = 1;
+	key_lines *k = ctx;
+	int *line = NULL;
 
-	while (i < n) {
-		if (s[i] == '{' || s[i] == '[')
-			depth++;
-		else if (s[i] == '}' || s[i] == ']')
-			depth--;
-		if (s[i] != '"') {
-			i++;
-			continue;
-		}
-		end = string_end(s, i, n);
-		for (c = end; c < n && s[c] && strchr(" \t\r\n", s[c]); c++)
-			;
-		if (depth == 1 && end - i == klen && c < n && s[c] == ':' &&
-		    memcmp(s + i, key, klen) == 0) {
-			cw_text_line_col(s, i, &line, NULL);
-			return line;
-		}
-		i = end;
-	}
-	return 1;
+	if (is_leave || at->depth != 1 || at->key == NULL)
+		return 0;
+	if (at->key_len == 2 && memcmp(at->key, "id", 2) == 0)
+		line = &k->id_line;
+	else if (at->key_len == 6 && memcmp(at->key, "prevId", 6) == 0)
+		line = &k->prev_line;
+	if (line && *line == 0)
+		*line = cw_text_line_at(&k->cur, at->key_off, NULL);
+	return k->id_line && k->prev_line;
 }
 
 /* Read one snapshot; 0 if usable, 1 if reported as N001. */
@@ -82,6 +67,7 @@ static int read_snap(cw_diags *out, snap *s)
 	cw_bytes t = {0};
 	cw_error e = {0};
 	cJSON *root, *id, *prev;
+	key_lines kl;
 
 	if (cw_text_read_file(&t, s->path, &e) != 0) {
 		cw_diags_add(out, CW_N001, s->path, 0, 0, "%s", e.message);
@@ -105,8 +91,12 @@ static int read_snap(cw_diags *out, snap *s)
 	}
 	s->id = strdup(id->valuestring);
 	s->prev = strdup(prev->valuestring);
-	s->id_line = key_line(&t, "\"id\"");
-	s->prev_line = key_line(&t, "\"prevId\"");
+	/* cJSON accepted the text: walk it as leniently. */
+	memset(&kl, 0, sizeof(kl));
+	kl.cur = (cw_text_cursor)CW_TEXT_CURSOR_INIT(t.data);
+	(void)cw_json_walk(t.data, t.len, 1, note_key, &kl, NULL);
+	s->id_line = kl.id_line ? kl.id_line : 1;
+	s->prev_line = kl.prev_line ? kl.prev_line : 1;
 	cJSON_Delete(root);
 	cw_bytes_free(&t);
 	return s->id && s->prev ? 0 : -1;
