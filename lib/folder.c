@@ -1,5 +1,10 @@
 /*
 ** folder.c - journal plus files, decoded, split and hashed.
+**
+** Ownership is simple on purpose: a cw_folder owns everything it points
+** at, a migration is filled in place, and a load that fails frees what it
+** built and leaves the folder empty, so no caller ever sees a half-built
+** one and cw_folder_free is always safe, once or twice.
 */
 #include "folder.h"
 #include "codes.h"
@@ -8,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Read, decode, split and hash the file of m.  A file that cannot be read
+** is a finding (J009, S006) and m->load_rc; only running out of memory
+** fails.  What m holds is freed by cw_folder_free, whatever happened. */
 static int load_one(cw_migration *m, const char *dir, cw_diags *diags,
 		    cw_error *err)
 {
@@ -98,12 +106,39 @@ static int first_blocker(const cw_folder *f, cw_error *err)
 	return 0;
 }
 
+/* One migration per journal entry, each pointing at its entry before any
+** file is read; n_migrations counts them only once they exist. */
+static int load_files(cw_folder *f, cw_diags *diags, cw_error *err)
+{
+	size_t n = f->journal.n_entries, k;
+	int rc;
+
+	f->migrations = calloc(n ? n : 1, sizeof(*f->migrations));
+	if (f->migrations == NULL)
+		return cw_error_set(err, CW_ENOMEM, NULL, f->dir, 0,
+				    "out of memory");
+	f->n_migrations = n;
+	for (k = 0; k < n; k++)
+		f->migrations[k].entry = &f->journal.entries[k];
+	for (k = 0; k < n; k++) {
+		cw_migration *m = &f->migrations[k];
+		/* Unsafe tags are refused here, before any open(). */
+		if (!m->entry->has_tag || !m->entry->is_tag_safe) {
+			m->load_rc = CW_EINVAL;
+			continue;
+		}
+		rc = load_one(m, f->dir, diags, err);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
 int cw_folder_load(cw_folder *out, const char *dir,
 		   const cw_folder_options *opts, cw_diags *diags,
 		   cw_error *err)
 {
 	cw_folder_options defaults = CW_FOLDER_OPTIONS_INIT;
-	size_t k;
 	int rc;
 
 	if (opts == NULL)
@@ -113,28 +148,14 @@ int cw_folder_load(cw_folder *out, const char *dir,
 	if (out->dir == NULL)
 		return cw_error_set(err, CW_ENOMEM, NULL, dir, 0,
 				    "out of memory");
-	dir = out->dir;
-	rc = cw_journal_load(&out->journal, dir, diags, err);
-	if (rc != 0)
+	rc = cw_journal_load(&out->journal, out->dir, diags, err);
+	if (rc == 0)
+		rc = load_files(out, diags, err);
+	if (rc != 0) {
+		cw_folder_free(out);
 		return rc;
-	out->n_migrations = out->journal.n_entries;
-	out->migrations = calloc(out->n_migrations ? out->n_migrations : 1,
-				 sizeof(*out->migrations));
-	if (out->migrations == NULL)
-		return cw_error_set(err, CW_ENOMEM, NULL, dir, 0,
-				    "out of memory");
-	for (k = 0; k < out->n_migrations; k++) {
-		cw_migration *m = &out->migrations[k];
-		m->entry = &out->journal.entries[k];
-		/* Unsafe tags are refused here, before any open(). */
-		if (!m->entry->has_tag || !m->entry->is_tag_safe) {
-			m->load_rc = CW_EINVAL;
-			continue;
-		}
-		rc = load_one(m, dir, diags, err);
-		if (rc != 0)
-			return rc;
 	}
+	/* Complete, but drizzle would refuse it: the folder stays whole. */
 	if (opts->require_complete)
 		return first_blocker(out, err);
 	return 0;

@@ -49,12 +49,17 @@ typedef struct cw_folder_options {
 /* Load dir, its trailing slashes dropped once, here, so that every path
 ** in findings reads dir/name.  Returns 0; CW_ENOTFOUND/CW_EINVAL/CW_EIO
 ** when the journal is missing or unreadable, or when require_complete and
-** an entry cannot be run (err names the journal line or the file).  Free
-** with cw_folder_free, also after a failure. */
+** an entry cannot be run (err names the journal line or the file);
+** CW_ENOMEM.  out is overwritten, never freed.  Only require_complete's
+** refusal leaves a whole folder behind; any other failure leaves it empty.
+** Either way cw_folder_free is safe (and needed after success or that
+** refusal). */
 int cw_folder_load(cw_folder *out, const char *dir,
 		   const cw_folder_options *opts, cw_diags *diags,
 		   cw_error *err);
 
+/* Free everything f owns and empty it; harmless on an empty folder, so
+** twice is fine. */
 void cw_folder_free(cw_folder *f);
 
 #endif

@@ -262,11 +262,13 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	if (cJSON_IsString(v) && (out->dialect = strdup(v->valuestring)) ==
 				 NULL)
 		goto nomem;
-	out->n_entries = (size_t)cJSON_GetArraySize(entries);
-	out->entries = calloc(out->n_entries ? out->n_entries : 1,
-			      sizeof(*out->entries));
+	/* n_entries counts entries only once they exist, so that
+	** cw_journal_free is safe after any failure. */
+	k = (size_t)cJSON_GetArraySize(entries);
+	out->entries = calloc(k ? k : 1, sizeof(*out->entries));
 	if (out->entries == NULL)
 		goto nomem;
+	out->n_entries = k;
 	for (k = 0; k < out->n_entries; k++)
 		out->entries[k].pos = k;
 	memset(&scan, 0, sizeof(scan));
