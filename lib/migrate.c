@@ -8,7 +8,6 @@
 #include "text.h"
 
 #include <math.h>
-#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,41 +157,6 @@ static int add_txn_event(run *x, size_t k, size_t p, int line, int began)
 	return 0;
 }
 
-/* The mode a `PRAGMA [schema.]journal_mode = X` piece asks for, lower
-** case, into want; 0 when the piece is something else. */
-static int journal_mode_request(const char *sql, char *want, size_t n)
-{
-	const char *p = sql, *q;
-	size_t i = 0;
-
-	for (;;) {
-		while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-		} else if (p[0] == '/' && p[1] == '*') {
-			q = strstr(p + 2, "*/");
-			p = q ? q + 2 : p + strlen(p);
-		} else {
-			break;
-		}
-	}
-	if (strncasecmp(p, "pragma", 6) != 0)
-		return 0;
-	q = strcasestr(p, "journal_mode");
-	if (q == NULL || strchr(p, ';') < q)
-		return 0;
-	for (q += 12; *q == ' ' || *q == '=' || *q == '(' || *q == '\'' ||
-	     *q == '"'; q++)
-		;
-	while (i + 1 < n && ((*q >= 'a' && *q <= 'z') ||
-	       (*q >= 'A' && *q <= 'Z')))
-		want[i++] = (char)(*q++ | 0x20);
-	want[i] = '\0';
-	return i > 0;
-}
-
 /* A journal_mode piece that ran but left the mode as it was (inside the
 ** migrator's transaction SQLite keeps it): R008, it must not look fine. */
 static void note_journal_mode(run *x, size_t k, size_t p, const char *want,
@@ -219,28 +183,25 @@ static void note_journal_mode(run *x, size_t k, size_t p, const char *want,
 ** the real PRAGMA would.  1 when the statement was handled here. */
 static int emulate_txn(run *x, sqlite3_stmt *st, cw_prepared *res)
 {
+	/* What SQLite itself says to a BEGIN inside a transaction, or a
+	** COMMIT outside one. */
+	const char *refused = NULL;
+
 	switch (cw_rule_txn_kind(sqlite3_sql(st))) {
 	case CW_TXN_BEGIN:
-		if (x->virt_txn) {
-			res->verdict = CW_PIECE_SQL_ERROR;
-			res->sqlite_rc = SQLITE_ERROR;
-			snprintf(res->message, sizeof(res->message), "cannot "
-				 "start a transaction within a transaction");
-		}
+		if (x->virt_txn)
+			refused = "cannot start a transaction within a "
+				  "transaction";
 		x->virt_txn = 1;
-		return 1;
+		break;
 	case CW_TXN_COMMIT:
-		if (!x->virt_txn) {
-			res->verdict = CW_PIECE_SQL_ERROR;
-			res->sqlite_rc = SQLITE_ERROR;
-			snprintf(res->message, sizeof(res->message), "cannot "
-				 "commit - no transaction is active");
-		}
+		if (!x->virt_txn)
+			refused = "cannot commit - no transaction is active";
 		x->virt_txn = 0;
-		return 1;
+		break;
 	case CW_TXN_ROLLBACK:
 		x->virt_txn = 0;
-		return 1;
+		break;
 	case CW_TXN_PRAGMA_FK_ON:
 	case CW_TXN_PRAGMA_FK_OFF:
 		if (x->virt_txn)
@@ -248,10 +209,16 @@ static int emulate_txn(run *x, sqlite3_stmt *st, cw_prepared *res)
 		sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY,
 				  cw_rule_txn_kind(sqlite3_sql(st)) ==
 				  CW_TXN_PRAGMA_FK_ON, NULL);
-		return 1;
+		break;
 	default:
 		return 0;
 	}
+	if (refused) {
+		res->verdict = CW_PIECE_SQL_ERROR;
+		res->sqlite_rc = SQLITE_ERROR;
+		snprintf(res->message, sizeof(res->message), "%s", refused);
+	}
+	return 1;
 }
 
 /* Prepare and step piece p of migration k as better-sqlite3's prepare()
@@ -283,7 +250,7 @@ static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
 	}
 	if (res->verdict == CW_PIECE_OK) {
 		char want[16], got[16];
-		int mode = journal_mode_request(sqlite3_sql(st), want,
+		int mode = cw_rule_journal_mode(sqlite3_sql(st), want,
 						sizeof(want));
 		got[0] = '\0';
 		if (sqlite3_step(st) == SQLITE_ROW && mode &&

@@ -133,6 +133,27 @@ static const char *skip_blank(const char *p)
 	}
 }
 
+int cw_rule_journal_mode(const char *sql, char *want, size_t n)
+{
+	const char *p = skip_blank(sql), *q, *semi;
+	size_t i = 0;
+
+	if (strncasecmp(p, "pragma", 6) != 0)
+		return 0;
+	q = strcasestr(p, "journal_mode");
+	semi = strchr(p, ';');
+	if (q == NULL || semi == NULL || semi < q)
+		return 0;
+	for (q += 12; *q == ' ' || *q == '=' || *q == '(' || *q == '\'' ||
+	     *q == '"'; q++)
+		;
+	while (i + 1 < n && ((*q >= 'a' && *q <= 'z') ||
+	       (*q >= 'A' && *q <= 'Z')))
+		want[i++] = (char)(*q++ | 0x20);
+	want[i] = '\0';
+	return i > 0;
+}
+
 /* Does p start with keyword w (case-insensitive, whole word)? */
 static int word_at(const char *p, const char *w)
 {

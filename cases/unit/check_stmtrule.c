@@ -289,6 +289,39 @@ START_TEST(test_too_long)
 }
 END_TEST
 
+/* The journal mode a PRAGMA piece asks for (R008 compares it with the
+** mode the database is left in). */
+START_TEST(test_journal_mode)
+{
+	char want[16];
+
+	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode=WAL;",
+					      want, sizeof(want)), 1);
+	ck_assert_str_eq(want, "wal");
+	ck_assert_int_eq(cw_rule_journal_mode("-- set it\n/* x */ pragma "
+					      "main.journal_mode = 'Delete'"
+					      ";", want, sizeof(want)), 1);
+	ck_assert_str_eq(want, "delete");
+	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode(memory);",
+					      want, sizeof(want)), 1);
+	ck_assert_str_eq(want, "memory");
+	/* Cut to the buffer. */
+	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode=WAL;",
+					      want, 3), 1);
+	ck_assert_str_eq(want, "wa");
+	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode;", want,
+					      sizeof(want)), 0);
+	ck_assert_int_eq(cw_rule_journal_mode("SELECT 'journal_mode=wal';",
+					      want, sizeof(want)), 0);
+	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA user_version = 1; "
+					      "SELECT journal_mode;", want,
+					      sizeof(want)), 0);
+	/* The known gap (stmtrule.h): no ';' after journal_mode. */
+	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode=WAL",
+					      want, sizeof(want)), 0);
+}
+END_TEST
+
 static Suite *stmtrule_suite(void)
 {
 	Suite *s = suite_create("stmtrule");
@@ -306,6 +339,7 @@ static Suite *stmtrule_suite(void)
 	tcase_add_test(tc, test_piece_is_bounded);
 	tcase_add_test(tc, test_ok_statement_runs);
 	tcase_add_test(tc, test_too_long);
+	tcase_add_test(tc, test_journal_mode);
 	suite_add_tcase(s, tc);
 	return s;
 }
