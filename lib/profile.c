@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/stat.h>
 
 static int is_file(const char *path)
@@ -28,53 +29,70 @@ static int exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* Look in folder `here` (NUL-terminated, may be rewritten): 1 when the
+** config file is there (*out set to a copy of its path), -1 when the
+** folder holds .git (the walk ends), 0 to go on, CW_ENOMEM. */
+static int look(char **out, const char *here)
+{
+	int at_root = strcmp(here, "/") == 0;
+	size_t n = strlen(here) + sizeof(CW_PROFILE_FILE) + 8;
+	char *path = malloc(n);
+
+	if (path == NULL)
+		return CW_ENOMEM;
+	snprintf(path, n, "%s/%s", at_root ? "" : here, CW_PROFILE_FILE);
+	if (is_file(path)) {
+		*out = path;
+		return 1;
+	}
+	snprintf(path, n, "%s/.git", at_root ? "" : here);
+	n = exists(path) || at_root;
+	free(path);
+	return n ? -1 : 0;
+}
+
+/* One folder up, lexically; 0 when the name has no parent left to
+** strip ("." or ".." or a path ending in ".."). */
+static int up(char *here)
+{
+	char *slash = strrchr(here, '/');
+
+	if (strcmp(here, "/") == 0)
+		return 0;
+	if (slash == NULL) {
+		if (strcmp(here, ".") == 0 || strcmp(here, "..") == 0)
+			return 0;
+		strcpy(here, ".");
+		return 1;
+	}
+	if (strcmp(slash + 1, "..") == 0 || strcmp(slash + 1, ".") == 0)
+		return 0;
+	if (slash == here)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	return 1;
+}
+
 int cw_profile_find(char **out, const char *dir, cw_error *err)
 {
-	size_t n = strlen(dir) + sizeof(CW_PROFILE_FILE) + 8;
-	char *here = malloc(n), *path = malloc(n), *slash;
+	char *here = strdup(dir[0] ? dir : "."), *abs = NULL;
+	int rc = 0;
 
 	*out = NULL;
-	if (here == NULL || path == NULL) {
-		free(here);
-		free(path);
+	if (here == NULL)
 		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-	}
-	snprintf(here, n, "%s", dir[0] ? dir : ".");
-	for (;;) {
-		snprintf(path, n, "%s/%s", here, CW_PROFILE_FILE);
-		if (is_file(path)) {
-			*out = path;
-			free(here);
-			return 0;
-		}
-		snprintf(path, n, "%s/.git", here);
-		if (exists(path))
-			break;
-		/* Up one level: drop the last component; a relative path
-		** walks up through "..". */
-		slash = strrchr(here, '/');
-		if (slash == here || strcmp(here, ".") == 0 ||
-		    strcmp(here, "/") == 0)
-			break;
-		if (slash != NULL && strcmp(slash + 1, "..") != 0) {
-			*slash = '\0';
-			continue;
-		}
-		if (slash == NULL && strcmp(here, "..") != 0) {
-			snprintf(here, n, ".");
-			continue;
-		}
-		break;
-	}
-	/* "." itself (or the root) when the walk ended there. */
-	snprintf(path, n, "%s/%s", here, CW_PROFILE_FILE);
-	if (strcmp(here, ".") == 0 && is_file(path)) {
-		*out = path;
-		free(here);
-		return 0;
-	}
+	/* Lexically first, so that paths in findings read as the user
+	** named the folder; past "." or "..", on the resolved path. */
+	while ((rc = look(out, here)) == 0 && up(here))
+		;
+	if (rc == 0 && (abs = realpath(here, NULL)) != NULL)
+		while (up(abs) && (rc = look(out, abs)) == 0)
+			;
 	free(here);
-	free(path);
+	free(abs);
+	if (rc == CW_ENOMEM)
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
 	return 0;
 }
 

@@ -48,12 +48,15 @@ typedef struct cw_profile {
 
 /* The config file that applies to migrations folder dir, by the rule
 ** above: *out is a new string (caller frees), or NULL when there is none.
-** Returns 0 or CW_ENOMEM. */
+** The walk strips dir's components first ("input/cw.config.json",
+** "./cw.config.json"), then goes on from the resolved absolute path, so
+** "." and ".." walk up to the repository root like any folder.  Returns 0
+** or CW_ENOMEM. */
 int cw_profile_find(char **out, const char *dir, cw_error *err);
 
 /* Read a config file into p (fields it sets override p's).  CW_EINVAL
 ** with diagnostic R006 naming the file, line and field when it is not
-** valid; CW_EIO when it cannot be read. */
+** valid; CW_ENOTFOUND or CW_EIO when it is missing or cannot be read. */
 int cw_profile_load(cw_profile *p, const char *path, cw_error *err);
 
 /* Add one function from "name/arity" (arity a number or '*'). */

@@ -135,6 +135,35 @@ static int load_text(cw_profile *p, const char *text, cw_error *err)
 					    "cw.config.json"), err);
 }
 
+/* "." and ".." inside the repository walk up past themselves: cw check .
+** in the migrations folder finds the repository's config (a bug once). */
+START_TEST(test_find_from_dot)
+{
+	char cwd[1024], got[512], want[512], *real;
+
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	mkdirs("dot/.git");
+	mkdirs("dot/app/drizzle");
+	unit_put("dot/cw.config.json", "{}");
+	real = realpath(unit_path(got, sizeof(got), "dot/cw.config.json"),
+			NULL);
+	ck_assert_ptr_nonnull(real);
+	snprintf(want, sizeof(want), "%s", real);
+	free(real);
+	ck_assert_int_eq(chdir(unit_path(got, sizeof(got),
+					 "dot/app/drizzle")), 0);
+	ck_assert_str_eq(find(got, sizeof(got), "."), want);
+	ck_assert_str_eq(find(got, sizeof(got), ""), want);
+	ck_assert_str_eq(find(got, sizeof(got), "../drizzle"), want);
+	/* Past the .git folder nothing is looked at. */
+	ck_assert_int_eq(chdir(".."), 0);
+	ck_assert_int_eq(chdir(".."), 0);
+	ck_assert_int_eq(unlink("cw.config.json"), 0);
+	ck_assert_str_eq(find(got, sizeof(got), "app/drizzle"), "");
+	ck_assert_int_eq(chdir(cwd), 0);
+}
+END_TEST
+
 START_TEST(test_load_valid)
 {
 	cw_profile p = CW_PROFILE_INIT;
@@ -608,6 +637,7 @@ static Suite *profile_suite(void)
 	tcase_add_test(tc, test_find_in_folder_and_parents);
 	tcase_add_test(tc, test_find_stops_at_git);
 	tcase_add_test(tc, test_find_relative);
+	tcase_add_test(tc, test_find_from_dot);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("load");
 	tcase_add_checked_fixture(tc, make_tmp, unit_tmp_remove);
