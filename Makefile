@@ -222,10 +222,15 @@ readme-check: $(BUILD)/cw
 
 # lib/codes.h's constants (#define CW_J001 "J001") are generated from the
 # table in lib/codes.c; codes-check fails, printing the fix, when a code in
-# the table has no constant or a constant has no code in the table.
+# the table has no constant or a constant has no code in the table, and
+# when code in lib/ or harness/ writes a code as a literal (comments may).
 CODES_GEN = sed -n 's/^{"\([A-Z][0-9][0-9][0-9]\)",.*/\#define CW_\1 "\1"/p' \
 	lib/codes.c
 CODES_CUR = awk '/codes:begin/{on=1;next} /codes:end/{on=0} on' lib/codes.h
+CODES_LIT = for f in lib/*.[ch] harness/*.[ch]; do \
+	  case $$f in lib/codes.[ch]) continue;; esac; \
+	  sed -e 's|/\*.*\*/||g' -e 's|/\*.*||' -e 's|^[[:space:]]*\*.*||' \
+	    $$f | grep -nE '"[A-Z][0-9]{3}"' | sed "s|^|$$f:|"; done
 
 codes-h:
 	@$(CODES_GEN) > lib/codes.h.tmp.gen
@@ -241,6 +246,9 @@ codes-check:
 	@cmp -s $(BUILD)/codes.gen $(BUILD)/codes.cur || \
 	  { echo "lib/codes.h code constants differ from the table in" \
 	    "lib/codes.c: run make codes-h"; exit 1; }
+	@lit=$$($(CODES_LIT)); [ -z "$$lit" ] || { echo "$$lit"; \
+	  echo "diagnostic codes written as literals: use the constants" \
+	    "of lib/codes.h (CW_J001, not \"J001\")"; exit 1; }
 
 # Fuzzing: libFuzzer targets over the untrusted-input readers (clang).
 FUZZ_SECONDS ?= 60

@@ -9,7 +9,8 @@
 ** unit`) fails when the constants and the table drift apart.
 **
 ** Code that reports a finding names its code by constant (CW_J001), never
-** by a literal ("J001"), so a mistyped code is a compile error.
+** by a literal ("J001"), so a mistyped code is a compile error; `make
+** codes-check` refuses literals in lib/ and harness/.
 */
 #ifndef CW_CODES_H
 #define CW_CODES_H
