@@ -138,7 +138,8 @@ static int own_stmt(run *x, const char *sql)
 	return 1;
 }
 
-static int add_txn_event(run *x, size_t k, size_t p, int line, int began)
+static int add_txn_event(run *x, size_t k, size_t p, int line, int began,
+			 int rolled_back)
 {
 	cw_txn_event *t = realloc(x->r->txn, (x->r->n_txn + 1) * sizeof(*t));
 
@@ -149,6 +150,7 @@ static int add_txn_event(run *x, size_t k, size_t p, int line, int began)
 	t[x->r->n_txn].piece = p;
 	t[x->r->n_txn].line = line;
 	t[x->r->n_txn].began = began;
+	t[x->r->n_txn].rolled_back = rolled_back;
 	x->r->n_txn++;
 	if (!began && !x->r->transaction_ended) {
 		x->r->transaction_ended = 1;
@@ -271,7 +273,10 @@ static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
 	o->verdict = res->verdict;
 	o->sqlite_rc = res->sqlite_rc;
 	o->message = res->message;
-	o->in_txn_after = !sqlite3_get_autocommit(x->db);
+	/* In a trial the savepoint is always open: the emulated state is
+	** the one the pieces would meet. */
+	o->in_txn_after = x->trial ? x->virt_txn :
+			  !sqlite3_get_autocommit(x->db);
 	if (res->verdict != CW_PIECE_OK &&
 	    (res->sqlite_rc & 0xff) == SQLITE_BUSY)
 		return busy(x, "running", m->entry->tag);
@@ -305,7 +310,10 @@ static int run_pieces(run *x, size_t k, int trial, int *failed)
 				"savepoint: it cannot be rolled back",
 				m->entry->tag, p + 1);
 		if (!trial && o.in_txn_before != o.in_txn_after &&
-		    add_txn_event(x, k, p, pc->line, o.in_txn_after) != 0)
+		    add_txn_event(x, k, p, pc->line, o.in_txn_after,
+				  !o.in_txn_after && (rc != 0 ||
+				  cw_rule_txn_kind(m->text.data + pc->offset)
+				  == CW_TXN_ROLLBACK)) != 0)
 			return CW_ENOMEM;
 		if (h && h->after_piece &&
 		    (rc = h->after_piece(h->ctx, x->db, k, p, trial, &o,
@@ -583,40 +591,58 @@ static int migrate_body(run *x)
 ** entries before that BEGIN's entry stayed, that entry stayed in part (its
 ** pieces before the BEGIN, not its row), later ones are gone.  When no
 ** transaction was open at the failure, nothing was undone at all. */
+/* Is what ran at piece q of entry k (q = its piece count: its row in the
+** migrations table) still in the database after the failure?  Work done
+** outside a transaction is; work inside one is when that transaction
+** ended with a COMMIT, and lost when it ended with a ROLLBACK (or a
+** failure) or was still open for drizzle's ROLLBACK. */
+static int durable(const cw_migrate_result *r, size_t k, size_t q)
+{
+	int in_txn = 1;
+	size_t i;
+
+	for (i = 0; i < r->n_txn; i++) {
+		const cw_txn_event *e = &r->txn[i];
+		if (e->entry < k || (e->entry == k && e->piece < q)) {
+			in_txn = e->began;
+			continue;
+		}
+		if (!in_txn)
+			return 1;
+		return !e->began && !e->rolled_back;
+	}
+	return !in_txn;
+}
+
+/* After a failure: what stayed.  An entry whose row stayed is applied;
+** one with data-changing pieces that stayed but no row is partial (the
+** next run applies it again from its first piece); the rest were undone.
+** Without transaction control inside the batch, everything was undone. */
 static void settle(run *x)
 {
 	cw_migrate_result *r = x->r;
-	size_t k, jb = 0, pb = 0, i;
-	int have_began = 0;
+	const cw_migrate_failure *fl = &r->failure;
+	size_t k, q;
 
-	for (i = 0; i < r->n_txn; i++)
-		if (r->txn[i].began) {
-			jb = r->txn[i].entry;
-			pb = r->txn[i].piece;
-			have_began = 1;
-		}
 	for (k = 0; k < r->n_entries; k++) {
+		const cw_migration *m = &x->f->migrations[k];
 		cw_migrate_entry *e = &r->entries[k];
 		int ran = e->status == CW_MIG_APPLIED ||
 			  e->status == CW_MIG_WOULD_APPLY;
-		int failing = r->failure.has_failure &&
-			      r->failure.entry == k;
-		if (r->rollback_failed) {
-			if (failing && r->failure.piece > 1)
-				e->status = CW_MIG_PARTIAL;
+		size_t n_ran = ran ? m->pieces.n : 0;
+		int kept = 0;
+		if (!ran && fl->has_failure && fl->entry == k)
+			n_ran = fl->piece ? fl->piece - 1 : m->pieces.n;
+		if (!ran && n_ran == 0)
 			continue;
-		}
-		if (!r->transaction_ended || !have_began) {
-			if (ran)
-				e->status = CW_MIG_NOT_RUN;
+		for (q = 0; q < n_ran && !kept; q++)
+			kept = durable(r, k, q) &&
+			       cw_rule_txn_kind(m->text.data +
+				       m->pieces.items[q].offset) ==
+			       CW_TXN_NONE;
+		if (ran && durable(r, k, m->pieces.n))
 			continue;
-		}
-		if (k < jb)
-			continue;
-		if (k == jb && pb > 0 && (ran || failing))
-			e->status = CW_MIG_PARTIAL;
-		else if (ran)
-			e->status = CW_MIG_NOT_RUN;
+		e->status = kept ? CW_MIG_PARTIAL : CW_MIG_NOT_RUN;
 	}
 }
 

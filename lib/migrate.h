@@ -146,6 +146,8 @@ typedef struct cw_txn_event {
 	size_t entry, piece;   /* 0-based piece */
 	int line;
 	int began;             /* 1: a transaction opened; 0: it ended */
+	int rolled_back;       /* ended by ROLLBACK or by a failing statement:
+			       ** nothing since it began was kept */
 } cw_txn_event;
 
 typedef struct cw_migrate_result {

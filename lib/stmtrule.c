@@ -163,10 +163,66 @@ static int word_at(const char *p, const char *w)
 					     p[n] == '_');
 }
 
+/* PRAGMA foreign_keys = value, read as SQLite's sqlite3GetBoolean(z, 0)
+** reads it (pragma.c getSafetyLevel): a number is its integer value;
+** on/yes/true are ON; anything else, off/no/false included, is OFF. */
+static cw_txn_kind fk_value(const char *p)
+{
+	char word[16];
+	size_t n = 0;
+	char q = 0;
+
+	if (*p == '\'' || *p == '"') {
+		q = *p++;
+	}
+	if (isdigit((unsigned char)*p))
+		return atoi(p) ? CW_TXN_PRAGMA_FK_ON : CW_TXN_PRAGMA_FK_OFF;
+	if (*p == '-' || *p == '+')
+		return isdigit((unsigned char)p[1]) && atoi(p) ?
+		       CW_TXN_PRAGMA_FK_ON : CW_TXN_PRAGMA_FK_OFF;
+	while (n + 1 < sizeof(word) && (isalnum((unsigned char)p[n]) ||
+					p[n] == '_'))
+		n++;
+	memcpy(word, p, n);
+	word[n] = '\0';
+	if (q && p[n] != q)
+		return CW_TXN_PRAGMA_FK_OFF;
+	if (strcasecmp(word, "on") == 0 || strcasecmp(word, "yes") == 0 ||
+	    strcasecmp(word, "true") == 0)
+		return CW_TXN_PRAGMA_FK_ON;
+	return CW_TXN_PRAGMA_FK_OFF;
+}
+
+/* Past an optional "schema." and the pragma's name, quoted or not;
+** NULL unless the name is foreign_keys. */
+static const char *fk_pragma_name(const char *p)
+{
+	const char *dot;
+	char q;
+
+	/* schema.name: foreign_keys is the connection's, any schema. */
+	dot = strchr(p, '.');
+	if (dot && (size_t)(dot - p) < 64 && !memchr(p, '=', (size_t)(dot - p))
+	    && !memchr(p, '(', (size_t)(dot - p)) &&
+	    !memchr(p, ';', (size_t)(dot - p)))
+		p = skip_blank(dot + 1);
+	if (*p == '"' || *p == '`' || *p == '[' || *p == '\'') {
+		q = *p == '[' ? ']' : *p;
+		if (strncasecmp(p + 1, "foreign_keys", 12) != 0 ||
+		    p[13] != q)
+			return NULL;
+		return p + 14;
+	}
+	return word_at(p, "foreign_keys") ? p + 12 : NULL;
+}
+
 cw_txn_kind cw_rule_txn_kind(const char *sql)
 {
 	const char *p = skip_blank(sql);
 
+	/* SQLite skips empty statements: ";COMMIT" is a COMMIT. */
+	while (*p == ';')
+		p = skip_blank(p + 1);
 	if (word_at(p, "BEGIN"))
 		return CW_TXN_BEGIN;
 	if (word_at(p, "COMMIT") || word_at(p, "END"))
@@ -177,24 +233,13 @@ cw_txn_kind cw_rule_txn_kind(const char *sql)
 			p = skip_blank(p + 11);
 		return word_at(p, "TO") ? CW_TXN_NONE : CW_TXN_ROLLBACK;
 	}
-	if (word_at(p, "PRAGMA")) {
-		p = skip_blank(p + 6);
-		if (strncasecmp(p, "main.", 5) == 0)
-			p += 5;
-		if (!word_at(p, "foreign_keys"))
-			return CW_TXN_NONE;
-		p = skip_blank(p + 12);
-		if (*p != '=' && *p != '(')
-			return CW_TXN_NONE;
-		p = skip_blank(p + 1);
-		if (*p == '\'' || *p == '"')
-			p++;
-		if (word_at(p, "OFF") || word_at(p, "0") ||
-		    word_at(p, "FALSE") || word_at(p, "NO"))
-			return CW_TXN_PRAGMA_FK_OFF;
-		if (word_at(p, "ON") || word_at(p, "1") ||
-		    word_at(p, "TRUE") || word_at(p, "YES"))
-			return CW_TXN_PRAGMA_FK_ON;
-	}
-	return CW_TXN_NONE;
+	if (!word_at(p, "PRAGMA"))
+		return CW_TXN_NONE;
+	p = fk_pragma_name(skip_blank(p + 6));
+	if (p == NULL)
+		return CW_TXN_NONE;
+	p = skip_blank(p);
+	if (*p != '=' && *p != '(')
+		return CW_TXN_NONE;
+	return fk_value(skip_blank(p + 1));
 }

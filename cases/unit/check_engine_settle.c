@@ -48,6 +48,32 @@ static size_t n_code(const cw_diags *d, const char *code)
 	return n;
 }
 
+/* A ROLLBACK inside the batch undoes what came before it: nothing of
+** 0000_a stayed, though it ran; 0001_b's row, written in autocommit after
+** the ROLLBACK, did stay. */
+START_TEST(test_settle_rollback_inside)
+{
+	static const mig m[] = {
+		{"0000_a", "1000", "CREATE TABLE a(x);" BP
+		 "INSERT INTO a VALUES(1);"},
+		{"0001_b", "2000", "ROLLBACK;"},
+		{"0002_c", "3000", "INSERT INTO nope VALUES(1);"},
+	};
+	attempt x;
+
+	prepare(&x, "rollback", m, 3, NULL);
+	x.o.sequence = (cw_sequence)_i;
+	ck_assert_int_eq(attempt_run(&x), CW_ESQL);
+	ck_assert_int_eq(x.r.rollback_failed, 1);
+	ck_assert(!has_table(x.db, "a"));
+	ck_assert_int_eq(x.r.entries[0].status, CW_MIG_NOT_RUN);
+	ck_assert_int_eq(x.r.entries[1].status, CW_MIG_APPLIED);
+	ck_assert_int_eq(x.r.entries[2].status, CW_MIG_NOT_RUN);
+	ck_assert_int_eq(n_recorded(x.db), 1);
+	attempt_free(&x);
+}
+END_TEST
+
 /* COMMIT, then BEGIN later in the same migration; a later failure rolls
 ** back to that BEGIN: the migration stayed in part (its table, not its
 ** row), the one after it is gone. */
@@ -259,6 +285,7 @@ static Suite *settle_suite(void)
 
 	tcase_add_checked_fixture(tc, make_tmp, unit_tmp_remove);
 	tcase_add_loop_test(tc, test_settle_rebegin_same_migration, 0, 2);
+	tcase_add_loop_test(tc, test_settle_rollback_inside, 0, 2);
 	tcase_add_test(tc, test_settle_rebegin_next_migration);
 	tcase_add_test(tc, test_settle_autocommit_first_piece);
 	tcase_add_test(tc, test_settle_final_commit_fails);

@@ -37,6 +37,19 @@ START_TEST(test_txn_kind)
 		{"ROLLBACK /* partial */ TO sp", CW_TXN_NONE},
 		{"ROLLBACK TRANSACTION top", CW_TXN_ROLLBACK},
 		{"PRAGMA foreign_keys=OFF;", CW_TXN_PRAGMA_FK_OFF},
+		/* Forms SQLite accepts too: empty statements first, a
+		** quoted name, any schema, values read as
+		** sqlite3GetBoolean(z, 0) reads them. */
+		{";COMMIT", CW_TXN_COMMIT},
+		{" ; ;\nBEGIN", CW_TXN_BEGIN},
+		{"PRAGMA \"foreign_keys\"=OFF", CW_TXN_PRAGMA_FK_OFF},
+		{"PRAGMA [foreign_keys] = ON", CW_TXN_PRAGMA_FK_ON},
+		{"PRAGMA temp.foreign_keys=OFF", CW_TXN_PRAGMA_FK_OFF},
+		{"PRAGMA \"main\".foreign_keys = yes", CW_TXN_PRAGMA_FK_ON},
+		{"PRAGMA foreign_keys=10", CW_TXN_PRAGMA_FK_ON},
+		{"PRAGMA foreign_keys=full", CW_TXN_PRAGMA_FK_OFF},
+		{"PRAGMA foreign_keys='maybe'", CW_TXN_PRAGMA_FK_OFF},
+		{"PRAGMA foreign_keys_x=ON", CW_TXN_NONE},
 		{"pragma Foreign_Keys = off", CW_TXN_PRAGMA_FK_OFF},
 		{"PRAGMA main.foreign_keys = 0", CW_TXN_PRAGMA_FK_OFF},
 		{"PRAGMA foreign_keys('no')", CW_TXN_PRAGMA_FK_OFF},
