@@ -142,7 +142,9 @@ int cw_rule_journal_mode(const char *sql, char *want, size_t n)
 		return 0;
 	q = strcasestr(p, "journal_mode");
 	semi = strchr(p, ';');
-	if (q == NULL || semi == NULL || semi < q)
+	/* The name must belong to this statement, which may end without a
+	** ';' (the last piece of a file often does). */
+	if (q == NULL || (semi != NULL && semi < q))
 		return 0;
 	for (q += 12; *q == ' ' || *q == '=' || *q == '(' || *q == '\'' ||
 	     *q == '"'; q++)

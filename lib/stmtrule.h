@@ -66,9 +66,8 @@ typedef enum cw_txn_kind {
 cw_txn_kind cw_rule_txn_kind(const char *sql);
 
 /* The journal mode a `PRAGMA [schema.]journal_mode = X` statement asks
-** for, lower case, into want (n bytes); 1 if it is one, else 0.  Only a
-** statement holding a ';' after journal_mode is recognised: without one
-** (the last piece of a file, say) the request goes unnoticed. */
+** for, lower case, into want (n bytes); 1 if it is one, else 0.  The
+** statement may end with or without a ';'. */
 int cw_rule_journal_mode(const char *sql, char *want, size_t n);
 
 /* Prepare piece (sql, len) on db the way better-sqlite3 does, and refuse
