@@ -33,7 +33,7 @@ static void print_markdown(const cw_code_info *t, size_t n)
 	printf("|---|---|---|---|---|\n");
 	for (i = 0; i < n; i++) {
 		printf("| %s | %s | ", t[i].code,
-		       cw_severity_name(t[i].severity));
+		       cw_codes_severity_name(t[i].severity));
 		markdown_cell(t[i].title);
 		fputs(" | `", stdout);
 		markdown_cell(t[i].example);
@@ -57,7 +57,7 @@ int cmd_codes(int argc, char **argv)
 
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	t = cw_code_table(&n);
+	t = cw_codes_table(&n);
 	if (md) {
 		print_markdown(t, n);
 		return 0;
@@ -74,7 +74,7 @@ int cmd_codes(int argc, char **argv)
 		if (one && one != &t[i])
 			continue;
 		printf("%s %-7s %s\n", t[i].code,
-		       cw_severity_name(t[i].severity), t[i].title);
+		       cw_codes_severity_name(t[i].severity), t[i].title);
 		if (one)
 			printf("  example: %s\n  fix: %s\n", t[i].example,
 			       t[i].hint);

@@ -63,7 +63,7 @@ void msg_diag(FILE *f, const cw_diag *d)
 		fprintf(f, "%s:%d: ", file, d->line);
 	else
 		fprintf(f, "%s: ", file);
-	fprintf(f, "%s: %s %s\n", cw_severity_name(d->severity), d->code,
+	fprintf(f, "%s: %s %s\n", cw_codes_severity_name(d->severity), d->code,
 		d->message);
 	if (d->hint && d->hint[0])
 		fprintf(f, "    hint: %s\n", d->hint);

@@ -75,7 +75,7 @@ cJSON *report_diags_json(const cw_diags *d)
 			break;
 		cJSON_AddStringToObject(o, "code", g->code);
 		cJSON_AddStringToObject(o, "severity",
-					cw_severity_name(g->severity));
+					cw_codes_severity_name(g->severity));
 		cJSON_AddStringToObject(o, "file", g->file);
 		cJSON_AddNumberToObject(o, "line", g->line);
 		cJSON_AddNumberToObject(o, "column", g->column);
@@ -183,10 +183,10 @@ int report_migrate_json(FILE *out, const migrate_report *r)
 		cJSON_AddNumberToObject(o, "when", m->entry->when);
 		cJSON_AddStringToObject(o, "hash", m->hashes.drizzle);
 		cJSON_AddStringToObject(o, "status",
-					cw_mig_status_name(e->status));
+					cw_plan_status_name(e->status));
 		if (e->status == CW_MIG_ALREADY_APPLIED)
 			cJSON_AddStringToObject(o, "matched_hash",
-				cw_hash_variant_name(e->matched));
+				cw_plan_variant_name(e->matched));
 		cJSON_AddItemToArray(arr, o);
 	}
 	if (res && res->failure.has_failure)

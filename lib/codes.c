@@ -179,7 +179,7 @@ static const cw_code_info table[] = {
  "PRAGMA journal_mode=WAL; as a migration piece"},
 };
 
-const cw_code_info *cw_code_lookup(const char *code)
+const cw_code_info *cw_codes_lookup(const char *code)
 {
 	size_t i;
 
@@ -189,13 +189,13 @@ const cw_code_info *cw_code_lookup(const char *code)
 	return NULL;
 }
 
-const cw_code_info *cw_code_table(size_t *out_n)
+const cw_code_info *cw_codes_table(size_t *out_n)
 {
 	*out_n = sizeof(table) / sizeof(table[0]);
 	return table;
 }
 
-const char *cw_severity_name(cw_severity sev)
+const char *cw_codes_severity_name(cw_severity sev)
 {
 	switch (sev) {
 	case CW_SEV_NOTE: return "note";

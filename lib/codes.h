@@ -90,12 +90,12 @@ typedef struct cw_code_info {
 } cw_code_info;
 
 /* The entry for code, or NULL if there is none. */
-const cw_code_info *cw_code_lookup(const char *code);
+const cw_code_info *cw_codes_lookup(const char *code);
 
 /* The whole table, in code order; *out_n receives its length. */
-const cw_code_info *cw_code_table(size_t *out_n);
+const cw_code_info *cw_codes_table(size_t *out_n);
 
 /* "error", "warning" or "note". */
-const char *cw_severity_name(cw_severity sev);
+const char *cw_codes_severity_name(cw_severity sev);
 
 #endif

@@ -37,7 +37,7 @@ static char *dup_or_empty(const char *s)
 cw_diag *cw_diags_add(cw_diags *d, const char *code, const char *file,
 		      int line, int column, const char *fmt, ...)
 {
-	const cw_code_info *info = cw_code_lookup(code);
+	const cw_code_info *info = cw_codes_lookup(code);
 	cw_diag *g;
 	va_list ap;
 

@@ -108,7 +108,7 @@ static int targets(const cw_lint_mig *g, cw_lint_kind kind,
 
 	for (i = 0; i < g->n; i++)
 		if (g->stmts[i].kind == kind &&
-		    cw_name_eq(g->stmts[i].table, name))
+		    cw_sqlscan_name_eq(g->stmts[i].table, name))
 			return 1;
 	return 0;
 }
@@ -129,7 +129,7 @@ static int judge(probe *x, const cw_ev_graph *g, drop_watch *w,
 		const cw_ev_count *a = &w->pre[i], *b = &w->post[i];
 		long long rows = 0, keys = 0;
 		cw_lint_loss *l;
-		if (cw_name_eq(name, w->s->table) || !a->exists ||
+		if (cw_sqlscan_name_eq(name, w->s->table) || !a->exists ||
 		    !b->exists || !first[i].exists || !last[i].exists)
 			continue;
 		if (b->rows < a->rows && !targets(mig, CW_LK_DELETE, name))

@@ -123,7 +123,7 @@ static column *find_column(column *c, size_t n, const char *name)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (cw_name_eq(c[i].name, name))
+		if (cw_sqlscan_name_eq(c[i].name, name))
 			return &c[i];
 	return NULL;
 }

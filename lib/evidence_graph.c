@@ -61,9 +61,9 @@ static void set_action(cw_ev_fk *fk, const char *on_delete)
 {
 	if (on_delete == NULL)
 		return;
-	fk->is_blocking = cw_name_eq(on_delete, "NO ACTION") ||
-			  cw_name_eq(on_delete, "RESTRICT");
-	fk->is_cascade = cw_name_eq(on_delete, "CASCADE");
+	fk->is_blocking = cw_sqlscan_name_eq(on_delete, "NO ACTION") ||
+			  cw_sqlscan_name_eq(on_delete, "RESTRICT");
+	fk->is_cascade = cw_sqlscan_name_eq(on_delete, "CASCADE");
 }
 
 /* Append column pair (from, to) to the foreign key `id` of t. */
@@ -130,7 +130,7 @@ static int load_tables(cw_ev_graph *g, sqlite3 *db, const char *skip)
 	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		cw_ev_table *t;
-		if (name == NULL || cw_name_eq(name, skip))
+		if (name == NULL || cw_sqlscan_name_eq(name, skip))
 			continue;
 		if (g->n == cap) {
 			cap = cap ? cap * 2 : 32;

@@ -131,7 +131,7 @@ static void git_argv(char **argv, size_t cap, const char *dir,
 	argv[n] = NULL;
 }
 
-int cw_git_run(cw_bytes *out, int *out_status, char *errtext,
+int cw_gitbase_run(cw_bytes *out, int *out_status, char *errtext,
 	       size_t errtext_len, const char *dir, const char *const *args,
 	       cw_error *err)
 {
@@ -210,7 +210,7 @@ static int read_blob(cw_bytes *out, int *found, const char *dir,
 	char errtext[256];
 	int status, rc;
 
-	rc = cw_git_run(out, &status, errtext, sizeof(errtext), dir, args,
+	rc = cw_gitbase_run(out, &status, errtext, sizeof(errtext), dir, args,
 			err);
 	*found = rc == 0 && status == 0;
 	if (rc == 0 && !*found)
@@ -230,7 +230,7 @@ static int locate(char **out_prefix, const char *dir, const char *rev,
 	cw_bytes text = {0};
 	int status, rc;
 
-	rc = cw_git_run(&text, &status, errtext, sizeof(errtext), dir,
+	rc = cw_gitbase_run(&text, &status, errtext, sizeof(errtext), dir,
 			where, err);
 	if (rc != 0)
 		return rc;
@@ -244,7 +244,7 @@ static int locate(char **out_prefix, const char *dir, const char *rev,
 	text.data[strcspn(text.data, "\n")] = '\0';
 	*out_prefix = text.data;
 	snprintf(spec, sizeof(spec), "%s^{commit}", rev);
-	rc = cw_git_run(&text, &status, errtext, sizeof(errtext), dir,
+	rc = cw_gitbase_run(&text, &status, errtext, sizeof(errtext), dir,
 			verify, err);
 	cw_bytes_free(&text);
 	if (rc == 0 && status != 0)

@@ -50,7 +50,7 @@ void cw_gitbase_free(cw_gitbase *b);
 ** signal) and the first line of its stderr to errtext.  Returns 0 when git
 ** ran, CW_ENOTFOUND if it could not be started, CW_EIO/CW_ENOMEM on
 ** pipe or memory failures. */
-int cw_git_run(cw_bytes *out, int *out_status, char *errtext,
+int cw_gitbase_run(cw_bytes *out, int *out_status, char *errtext,
 	       size_t errtext_len, const char *dir, const char *const *args,
 	       cw_error *err);
 

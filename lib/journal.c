@@ -75,7 +75,7 @@ static int note_position(void *ctx, const cw_json_at *at, int is_leave)
 
 /* ---- the journal itself ---- */
 
-int cw_tag_is_safe(const char *tag, size_t len)
+int cw_journal_tag_is_safe(const char *tag, size_t len)
 {
 	size_t i;
 
@@ -165,8 +165,8 @@ static int read_entry(cw_journal *j, cw_journal_entry *e, const cJSON *obj,
 		e->tag = strdup(v->valuestring);
 		if (e->tag == NULL)
 			return -1;
-		e->is_tag_safe = cw_tag_is_safe(e->tag, strlen(e->tag)) &&
-				 !e->tag_has_nul;
+		e->is_tag_safe = !e->tag_has_nul &&
+			cw_journal_tag_is_safe(e->tag, strlen(e->tag));
 		if (!e->is_tag_safe)
 			cw_diags_add(diags, CW_J011, j->path,
 				     e->tag_line ? e->tag_line : e->line, 0,
@@ -228,7 +228,7 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	** included): validate first, so that what drizzle cannot parse never
 	** passes.  Then text[len] is the NUL cJSON needs to see when asked to
 	** require the end. */
-	if (cw_json_strict_validate(text, len, &bad) == 0)
+	if (cw_jsonstrict_validate(text, len, &bad) == 0)
 		root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
 	else
 		cw_text_line_col(text, bad, &line, &col);
@@ -275,7 +275,7 @@ int cw_journal_parse(cw_journal *out, const char *path, const char *text,
 	scan.s = text;
 	scan.j = out;
 	scan.cur = (cw_text_cursor)CW_TEXT_CURSOR_INIT(text);
-	(void)cw_json_walk(text, len, 0, note_position, &scan, NULL);
+	(void)cw_jsonstrict_walk(text, len, 0, note_position, &scan, NULL);
 	out->is_usable = 1;
 	k = 0;
 	for (v = entries->child; v != NULL; v = v->next, k++) {

@@ -31,7 +31,8 @@ typedef struct cw_journal_entry {
 	double when;         /* drizzle's folderMillis, a JS number */
 	int has_tag, tag_line;
 	char *tag;           /* NULL unless a JSON string */
-	int is_tag_safe;     /* tag usable as a file name (cw_tag_is_safe) */
+	int is_tag_safe;     /* tag usable as a file name
+			     ** (cw_journal_tag_is_safe) */
 	int tag_has_nul;     /* the JSON text escapes a NUL inside the tag */
 	int has_breakpoints, breakpoints_line;
 	int breakpoints;
@@ -65,6 +66,6 @@ void cw_journal_free(cw_journal *j);
 
 /* 1 if tag can name a file inside the folder: non-empty, no '/', '\\',
 ** "..", NUL or control characters (bytes < 0x20 and 0x7f). */
-int cw_tag_is_safe(const char *tag, size_t len);
+int cw_journal_tag_is_safe(const char *tag, size_t len);
 
 #endif

@@ -120,7 +120,7 @@ static double js_string_to_number(const char *text)
 	return v;
 }
 
-double cw_migrate_js_number(sqlite3_value *v)
+double cw_jsnumber_of_value(sqlite3_value *v)
 {
 	cw_bytes text = {0};
 	double d;

@@ -10,6 +10,6 @@
 ** INTEGER and REAL as doubles, TEXT parsed as ECMAScript StringToNumber
 ** does (whitespace trimmed, "" -> 0, 0x/0o/0b prefixes, Infinity,
 ** anything else unparsable -> NaN), a BLOB through its UTF-8 text. */
-double cw_migrate_js_number(sqlite3_value *v);
+double cw_jsnumber_of_value(sqlite3_value *v);
 
 #endif

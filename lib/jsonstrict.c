@@ -6,6 +6,7 @@
 ** Lenient, it walks any text cJSON accepted (see jsonstrict.h).
 */
 #include "jsonstrict.h"
+#include "error.h"
 
 #include <string.h>
 
@@ -219,7 +220,7 @@ static int value(scan *p, cw_json_at *where)
 	return 0;
 }
 
-int cw_json_walk(const char *text, size_t len, int lenient,
+int cw_jsonstrict_walk(const char *text, size_t len, int lenient,
 		 cw_json_visit visit, void *ctx, size_t *out_offset)
 {
 	scan p = {(const unsigned char *)text, len, 0, lenient, visit, ctx,
@@ -241,11 +242,11 @@ int cw_json_walk(const char *text, size_t len, int lenient,
 		return 0;
 	if (out_offset != NULL)
 		*out_offset = p.i;
-	return -1;
+	return CW_EINVAL;
 }
 
-int cw_json_strict_validate(const char *text, size_t len,
+int cw_jsonstrict_validate(const char *text, size_t len,
 			    size_t *out_offset)
 {
-	return cw_json_walk(text, len, 0, NULL, NULL, out_offset);
+	return cw_jsonstrict_walk(text, len, 0, NULL, NULL, out_offset);
 }

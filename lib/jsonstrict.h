@@ -23,8 +23,9 @@
 #define CW_JSON_MAX_DEPTH 1000
 
 /* 0 if text[0..len) is one strict JSON value with optional whitespace
-** around it; otherwise -1 with *out_offset at the first offending byte. */
-int cw_json_strict_validate(const char *text, size_t len,
+** around it; otherwise CW_EINVAL with *out_offset at the first offending
+** byte. */
+int cw_jsonstrict_validate(const char *text, size_t len,
 			    size_t *out_offset);
 
 /* Where a value is: what the visitor is shown. */
@@ -46,13 +47,13 @@ typedef struct cw_json_at {
 typedef int (*cw_json_visit)(void *ctx, const cw_json_at *at,
 			     int is_leave);
 
-/* Walk text[0..len) (strictly, as cw_json_strict_validate, or leniently
+/* Walk text[0..len) (strictly, as cw_jsonstrict_validate, or leniently
 ** as described above), showing each value to visit (which may be NULL).
 ** Returns 0 when the whole text was one value or the visitor stopped the
-** walk; otherwise -1 with *out_offset (unless NULL) at the first byte
+** walk; otherwise CW_EINVAL with *out_offset (unless NULL) at the first byte
 ** that is not JSON, the visitor having seen every value before it (and,
 ** on the way in, the one that byte is in). */
-int cw_json_walk(const char *text, size_t len, int lenient,
-		 cw_json_visit visit, void *ctx, size_t *out_offset);
+int cw_jsonstrict_walk(const char *text, size_t len, int lenient,
+		       cw_json_visit visit, void *ctx, size_t *out_offset);
 
 #endif

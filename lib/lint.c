@@ -73,10 +73,10 @@ static void mark_stmt(cw_lint_mig *g, size_t i)
 	for (j = 0; j < g->n; j++) {
 		const cw_lint_stmt *t = &g->stmts[j];
 		if (j < i && t->kind == CW_LK_CREATE_TABLE &&
-		    cw_name_eq(t->table, s->table))
+		    cw_sqlscan_name_eq(t->table, s->table))
 			s->is_created_here = 1;
 		if (j > i && t->kind == CW_LK_RENAME_TABLE &&
-		    cw_name_eq(t->to, s->table))
+		    cw_sqlscan_name_eq(t->to, s->table))
 			s->is_rebuild = 1;
 	}
 }
@@ -90,7 +90,7 @@ static int is_refilled(const cw_lint_mig *g, size_t i)
 
 	for (j = i + 1; j < g->n; j++)
 		if (g->stmts[j].kind == CW_LK_INSERT_SELECT &&
-		    cw_name_eq(g->stmts[j].table, g->stmts[i].table))
+		    cw_sqlscan_name_eq(g->stmts[j].table, g->stmts[i].table))
 			return 1;
 	return 0;
 }
@@ -105,11 +105,11 @@ static int is_statically_referenced(const cw_lint_read *r,
 
 	for (i = 0; i < r->n_edges; i++) {
 		const cw_lint_edge *e = &r->edges[i];
-		if (e->mig >= r->k || !cw_name_eq(e->parent, parent) ||
-		    cw_name_eq(e->child, parent))
+		if (e->mig >= r->k || !cw_sqlscan_name_eq(e->parent, parent) ||
+		    cw_sqlscan_name_eq(e->child, parent))
 			continue;
 		if (strncmp(e->child, "__new_", 6) == 0 &&
-		    cw_name_eq(e->child + 6, parent))
+		    cw_sqlscan_name_eq(e->child + 6, parent))
 			continue;
 		return 1;
 	}

@@ -210,7 +210,7 @@ void cw_lint_finish_txn(cw_lint_read *r)
 		"\"cannot commit - no transaction is active\" after the work "
 		"is done; add BEGIN after what must run outside the "
 		"transaction, or remove the COMMIT";
-	const cw_code_info *c = cw_code_lookup(CW_L001);
+	const cw_code_info *c = cw_codes_lookup(CW_L001);
 	const cw_migration *m;
 	cw_diag *g;
 
@@ -497,7 +497,7 @@ static int read_create(stmt *x, size_t h)
 	st = record(x, CW_LK_CREATE_TABLE, tbl);
 	if (st == NULL)
 		return -1;
-	if (cw_name_eq(st->table, x->r->mtable))
+	if (cw_sqlscan_name_eq(st->table, x->r->mtable))
 		report(x, CW_L007, "CREATE TABLE %s in a migration: the "
 		       "migrator creates and owns this table, so the "
 		       "statement fails (\"table already exists\") or, with "

@@ -189,7 +189,7 @@ static int emulate_txn(run *x, sqlite3_stmt *st, cw_prepared *res)
 	** COMMIT outside one. */
 	const char *refused = NULL;
 
-	switch (cw_rule_txn_kind(sqlite3_sql(st))) {
+	switch (cw_stmtrule_txn_kind(sqlite3_sql(st))) {
 	case CW_TXN_BEGIN:
 		if (x->virt_txn)
 			refused = "cannot start a transaction within a "
@@ -209,7 +209,7 @@ static int emulate_txn(run *x, sqlite3_stmt *st, cw_prepared *res)
 		if (x->virt_txn)
 			return 0;  /* the real no-op */
 		sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY,
-				  cw_rule_txn_kind(sqlite3_sql(st)) ==
+				  cw_stmtrule_txn_kind(sqlite3_sql(st)) ==
 				  CW_TXN_PRAGMA_FK_ON, NULL);
 		break;
 	default:
@@ -237,7 +237,7 @@ static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
 	memset(o, 0, sizeof(*o));
 	o->in_txn_before = x->trial ? x->virt_txn :
 			   !sqlite3_get_autocommit(x->db);
-	rc = cw_rule_prepare(&st, res, x->db, m->text.data + pc->offset,
+	rc = cw_stmtrule_prepare(&st, res, x->db, m->text.data + pc->offset,
 			     pc->len, x->o->rule, x->err);
 	if (rc != 0)
 		return rc;
@@ -252,7 +252,7 @@ static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
 	}
 	if (res->verdict == CW_PIECE_OK) {
 		char want[16], got[16];
-		int mode = cw_rule_journal_mode(sqlite3_sql(st), want,
+		int mode = cw_stmtrule_journal_mode(sqlite3_sql(st), want,
 						sizeof(want));
 		got[0] = '\0';
 		if (sqlite3_step(st) == SQLITE_ROW && mode &&
@@ -312,8 +312,8 @@ static int run_pieces(run *x, size_t k, int trial, int *failed)
 		if (!trial && o.in_txn_before != o.in_txn_after &&
 		    add_txn_event(x, k, p, pc->line, o.in_txn_after,
 				  !o.in_txn_after && (rc != 0 ||
-				  cw_rule_txn_kind(m->text.data + pc->offset)
-				  == CW_TXN_ROLLBACK)) != 0)
+				  cw_stmtrule_txn_kind(m->text.data +
+					pc->offset) == CW_TXN_ROLLBACK)) != 0)
 			return CW_ENOMEM;
 		if (h && h->after_piece &&
 		    (rc = h->after_piece(h->ctx, x->db, k, p, trial, &o,
@@ -637,7 +637,7 @@ static void settle(run *x)
 			continue;
 		for (q = 0; q < n_ran && !kept; q++)
 			kept = durable(r, k, q) &&
-			       cw_rule_txn_kind(m->text.data +
+			       cw_stmtrule_txn_kind(m->text.data +
 				       m->pieces.items[q].offset) ==
 			       CW_TXN_NONE;
 		if (ran && durable(r, k, m->pieces.n))

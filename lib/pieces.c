@@ -167,7 +167,7 @@ static void report_failure(cw_diags *out, const cw_folder *f,
 /* Is the failure one of transaction control, which L001 explains? */
 static int is_txn_failure(const cw_migrate_failure *fl)
 {
-	cw_txn_kind k = fl->sql ? cw_rule_txn_kind(fl->sql) : CW_TXN_NONE;
+	cw_txn_kind k = fl->sql ? cw_stmtrule_txn_kind(fl->sql) : CW_TXN_NONE;
 
 	return fl->verdict == CW_PIECE_SQL_ERROR &&
 	       (k == CW_TXN_BEGIN || k == CW_TXN_COMMIT ||

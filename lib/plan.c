@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *cw_mig_status_name(cw_mig_status s)
+const char *cw_plan_status_name(cw_mig_status s)
 {
 	switch (s) {
 	case CW_MIG_APPLIED: return "applied";
@@ -25,7 +25,7 @@ const char *cw_mig_status_name(cw_mig_status s)
 	return "not-run";
 }
 
-const char *cw_hash_variant_name(cw_hash_variant v)
+const char *cw_plan_variant_name(cw_hash_variant v)
 {
 	switch (v) {
 	case CW_HASH_DRIZZLE: return "drizzle";
@@ -161,7 +161,7 @@ static int add_row(cw_plan *p, size_t *cap, sqlite3_stmt *st)
 	}
 	r = &p->rows[p->n_rows];
 	r->hash = strdup(h ? (const char *)h : "");
-	r->created_at = cw_migrate_js_number(ca);
+	r->created_at = cw_jsnumber_of_value(ca);
 	r->created_at_type = sqlite3_value_type(ca);
 	if (r->hash == NULL)
 		return -1;

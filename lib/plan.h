@@ -86,9 +86,9 @@ void cw_plan_free(cw_plan *p);
 
 /* "applied", "already-applied", "skipped", "would-apply", "pending",
 ** "partial" or "not-run". */
-const char *cw_mig_status_name(cw_mig_status s);
+const char *cw_plan_status_name(cw_mig_status s);
 
 /* "drizzle", "raw", "lf", "edited" or "none". */
-const char *cw_hash_variant_name(cw_hash_variant v);
+const char *cw_plan_variant_name(cw_hash_variant v);
 
 #endif

@@ -207,7 +207,7 @@ int cw_profile_load(cw_profile *p, const char *path, cw_error *err)
 		rc = cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
 		goto done;
 	}
-	if (cw_json_strict_validate(text.data, text.len, &off) != 0 ||
+	if (cw_jsonstrict_validate(text.data, text.len, &off) != 0 ||
 	    (root = cJSON_ParseWithLength(text.data, text.len)) == NULL) {
 		int line = 1, col = 1;
 		cw_text_line_col(text.data, off, &line, &col);

@@ -94,7 +94,7 @@ static int read_snap(cw_diags *out, snap *s)
 	/* cJSON accepted the text: walk it as leniently. */
 	memset(&kl, 0, sizeof(kl));
 	kl.cur = (cw_text_cursor)CW_TEXT_CURSOR_INIT(t.data);
-	(void)cw_json_walk(t.data, t.len, 1, note_key, &kl, NULL);
+	(void)cw_jsonstrict_walk(t.data, t.len, 1, note_key, &kl, NULL);
 	s->id_line = kl.id_line ? kl.id_line : 1;
 	s->prev_line = kl.prev_line ? kl.prev_line : 1;
 	cJSON_Delete(root);

@@ -260,7 +260,7 @@ char *cw_tok_name(const char *text, const cw_tok *tok)
 	return out;
 }
 
-int cw_name_eq(const char *a, const char *b)
+int cw_sqlscan_name_eq(const char *a, const char *b)
 {
 	while (*a && lower((unsigned char)*a) == lower((unsigned char)*b)) {
 		a++;

@@ -69,6 +69,6 @@ int cw_tok_is_name(const cw_tok *tok);
 char *cw_tok_name(const char *text, const cw_tok *tok);
 
 /* ASCII case-insensitive comparison of identifiers, as SQLite's. */
-int cw_name_eq(const char *a, const char *b);
+int cw_sqlscan_name_eq(const char *a, const char *b);
 
 #endif

@@ -15,7 +15,7 @@ static int is_skipped(char c)
 	return c == ' ' || c == ';' || (c >= '\t' && c <= '\r');
 }
 
-size_t cw_rule_tail_violation(const char *tail, cw_rule rule)
+size_t cw_stmtrule_tail_violation(const char *tail, cw_rule rule)
 {
 	const char *p = tail;
 
@@ -43,7 +43,7 @@ size_t cw_rule_tail_violation(const char *tail, cw_rule rule)
 	return (size_t)-1;
 }
 
-int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
+int cw_stmtrule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
 		    const char *sql, size_t len, cw_rule rule, cw_error *err)
 {
 	/* better-sqlite3 hands SQLite a NUL-terminated copy and a length
@@ -84,7 +84,7 @@ int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
 			 CW_MSG_NO_STATEMENTS);
 		goto done;
 	}
-	bad = cw_rule_tail_violation(tail, rule);
+	bad = cw_stmtrule_tail_violation(tail, rule);
 	if (bad != (size_t)-1) {
 		sqlite3_finalize(stmt);
 		stmt = NULL;
@@ -133,7 +133,7 @@ static const char *skip_blank(const char *p)
 	}
 }
 
-int cw_rule_journal_mode(const char *sql, char *want, size_t n)
+int cw_stmtrule_journal_mode(const char *sql, char *want, size_t n)
 {
 	const char *p = skip_blank(sql), *q, *semi;
 	size_t i = 0;
@@ -218,7 +218,7 @@ static const char *fk_pragma_name(const char *p)
 	return word_at(p, "foreign_keys") ? p + 12 : NULL;
 }
 
-cw_txn_kind cw_rule_txn_kind(const char *sql)
+cw_txn_kind cw_stmtrule_txn_kind(const char *sql)
 {
 	const char *p = skip_blank(sql);
 

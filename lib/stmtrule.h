@@ -49,7 +49,7 @@ typedef struct cw_prepared {
 /* Offset in `tail` of the first byte the rule does not allow, or
 ** (size_t)-1 if the tail is acceptable.  Scanning stops at a NUL byte, as
 ** better-sqlite3's does. */
-size_t cw_rule_tail_violation(const char *tail, cw_rule rule);
+size_t cw_stmtrule_tail_violation(const char *tail, cw_rule rule);
 
 /* What a statement does to the transaction, judged by its first keyword
 ** (comments and spaces skipped): BEGIN, COMMIT/END, ROLLBACK (not
@@ -63,18 +63,18 @@ typedef enum cw_txn_kind {
 	CW_TXN_PRAGMA_FK_OFF
 } cw_txn_kind;
 
-cw_txn_kind cw_rule_txn_kind(const char *sql);
+cw_txn_kind cw_stmtrule_txn_kind(const char *sql);
 
 /* The journal mode a `PRAGMA [schema.]journal_mode = X` statement asks
 ** for, lower case, into want (n bytes); 1 if it is one, else 0.  The
 ** statement may end with or without a ';'. */
-int cw_rule_journal_mode(const char *sql, char *want, size_t n);
+int cw_stmtrule_journal_mode(const char *sql, char *want, size_t n);
 
 /* Prepare piece (sql, len) on db the way better-sqlite3 does, and refuse
 ** it as run() with no arguments does when it has parameters.  On
 ** CW_PIECE_OK *out_stmt holds the statement (caller finalizes); otherwise it
 ** is NULL and res says why.  Returns 0, or CW_ENOMEM. */
-int cw_rule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
+int cw_stmtrule_prepare(sqlite3_stmt **out_stmt, cw_prepared *res, sqlite3 *db,
 		    const char *sql, size_t len, cw_rule rule, cw_error *err);
 
 #endif

@@ -48,9 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 							free(cw_tok_name(text.data,
 							     &toks.items[t]));
 				}
-			(void)cw_rule_txn_kind(sql);
+			(void)cw_stmtrule_txn_kind(sql);
 			for (r = 0; r < 2; r++) {
-				cw_rule_prepare(&st, &res, db, sql,
+				cw_stmtrule_prepare(&st, &res, db, sql,
 						pieces.items[p].len,
 						(cw_rule)r, NULL);
 				sqlite3_finalize(st);

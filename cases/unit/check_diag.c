@@ -18,7 +18,7 @@
 START_TEST(test_code_table_shape)
 {
 	size_t n = 0, i, j;
-	const cw_code_info *t = cw_code_table(&n);
+	const cw_code_info *t = cw_codes_table(&n);
 
 	ck_assert_ptr_nonnull(t);
 	ck_assert_uint_ge(n, 40);
@@ -42,7 +42,7 @@ START_TEST(test_code_table_shape)
 		if (i > 0 && t[i - 1].code[0] == c[0])
 			ck_assert_msg(strcmp(t[i - 1].code, c) < 0,
 				      "%s after %s", c, t[i - 1].code);
-		ck_assert_ptr_eq(cw_code_lookup(c), &t[i]);
+		ck_assert_ptr_eq(cw_codes_lookup(c), &t[i]);
 	}
 }
 END_TEST
@@ -64,23 +64,23 @@ START_TEST(test_codes_used_by_lib)
 	size_t i;
 
 	for (i = 0; i < sizeof(used) / sizeof(used[0]); i++) {
-		const cw_code_info *c = cw_code_lookup(used[i].code);
+		const cw_code_info *c = cw_codes_lookup(used[i].code);
 		ck_assert_msg(c != NULL, "%s missing", used[i].code);
 		ck_assert_int_eq(c->severity, used[i].sev);
 	}
-	ck_assert_ptr_null(cw_code_lookup("X999"));
-	ck_assert_ptr_null(cw_code_lookup(""));
-	ck_assert_ptr_null(cw_code_lookup("j001"));
-	ck_assert_ptr_null(cw_code_lookup("J0011"));
+	ck_assert_ptr_null(cw_codes_lookup("X999"));
+	ck_assert_ptr_null(cw_codes_lookup(""));
+	ck_assert_ptr_null(cw_codes_lookup("j001"));
+	ck_assert_ptr_null(cw_codes_lookup("J0011"));
 }
 END_TEST
 
 START_TEST(test_severity_names)
 {
-	ck_assert_str_eq(cw_severity_name(CW_SEV_NOTE), "note");
-	ck_assert_str_eq(cw_severity_name(CW_SEV_WARNING), "warning");
-	ck_assert_str_eq(cw_severity_name(CW_SEV_ERROR), "error");
-	ck_assert_str_eq(cw_severity_name((cw_severity)9), "error");
+	ck_assert_str_eq(cw_codes_severity_name(CW_SEV_NOTE), "note");
+	ck_assert_str_eq(cw_codes_severity_name(CW_SEV_WARNING), "warning");
+	ck_assert_str_eq(cw_codes_severity_name(CW_SEV_ERROR), "error");
+	ck_assert_str_eq(cw_codes_severity_name((cw_severity)9), "error");
 	ck_assert_int_lt(CW_SEV_NOTE, CW_SEV_WARNING);
 	ck_assert_int_lt(CW_SEV_WARNING, CW_SEV_ERROR);
 }
@@ -102,7 +102,7 @@ START_TEST(test_add_takes_table_values)
 	ck_assert_int_eq(g->severity, CW_SEV_ERROR);
 	ck_assert_str_eq(g->file, "drizzle/0001_x.sql");
 	ck_assert_str_eq(g->message, "entry 0001_x has no file (7)");
-	ck_assert_str_eq(g->hint, cw_code_lookup("J009")->hint);
+	ck_assert_str_eq(g->hint, cw_codes_lookup("J009")->hint);
 	ck_assert_ptr_null(g->tag);
 	g = cw_diags_add(&d, "J006", NULL, 3, 9, "w");
 	ck_assert_int_eq(g->severity, CW_SEV_WARNING);

@@ -6,7 +6,7 @@
 ** follows transaction control the way the real run will (a PRAGMA after
 ** COMMIT takes effect, a BEGIN inside the transaction fails with SQLite's
 ** message); CW_HOOK_STOP commits what ran; a hook's error ends the run
-** with nothing applied.  cw_rule_txn_kind, which the trials rely on, is
+** with nothing applied.  cw_stmtrule_txn_kind, which the trials rely on, is
 ** check_stmtrule_txn.c.
 */
 #include "unit_migrate.h"

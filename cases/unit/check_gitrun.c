@@ -37,13 +37,13 @@ static void commit_all(void)
 	git("commit -q -m base");
 }
 
-/* cw_git_run in the scratch folder; must start git. */
+/* cw_gitbase_run in the scratch folder; must start git. */
 static void run_git(cw_bytes *out, int *status, char *errtext, size_t n,
 		    const char *const *args)
 {
 	cw_error err = {0};
 
-	ck_assert_msg(cw_git_run(out, status, errtext, n, unit_tmp, args,
+	ck_assert_msg(cw_gitbase_run(out, status, errtext, n, unit_tmp, args,
 				 &err) == 0, "%s", err.message);
 }
 
@@ -117,7 +117,7 @@ START_TEST(test_git_missing)
 	int status = 5;
 
 	ck_assert_int_eq(setenv("PATH", "/nonexistent-cw-path", 1), 0);
-	ck_assert_int_eq(cw_git_run(&out, &status, errtext, sizeof(errtext),
+	ck_assert_int_eq(cw_gitbase_run(&out, &status, errtext, sizeof(errtext),
 				    unit_tmp, args, &err), CW_ENOTFOUND);
 	ck_assert_str_eq(err.message, "cannot run git: No such file or "
 			 "directory");
@@ -161,7 +161,7 @@ START_TEST(test_missing_folder)
 	int status;
 
 	unit_path(dir, sizeof(dir), "no/such/folder");
-	ck_assert_int_eq(cw_git_run(&out, &status, errtext, sizeof(errtext),
+	ck_assert_int_eq(cw_gitbase_run(&out, &status, errtext, sizeof(errtext),
 				    dir, args, &err), 0);
 	ck_assert_int_eq(status, 128);
 	ck_assert_ptr_nonnull(strstr(errtext, "cannot change to"));

@@ -465,23 +465,23 @@ END_TEST
 
 START_TEST(test_tag_is_safe)
 {
-	ck_assert_int_eq(cw_tag_is_safe("0000_init", 9), 1);
-	ck_assert_int_eq(cw_tag_is_safe("0000_a.b", 8), 1);
-	ck_assert_int_eq(cw_tag_is_safe(".", 1), 1);
-	ck_assert_int_eq(cw_tag_is_safe("0000_\xC3\xA9t\xC3\xA9", 10), 1);
-	ck_assert_int_eq(cw_tag_is_safe("a b", 3), 1);
-	ck_assert_int_eq(cw_tag_is_safe("", 0), 0);
-	ck_assert_int_eq(cw_tag_is_safe("..", 2), 0);
-	ck_assert_int_eq(cw_tag_is_safe("a/b", 3), 0);
-	ck_assert_int_eq(cw_tag_is_safe("a\\b", 3), 0);
-	ck_assert_int_eq(cw_tag_is_safe("a\0b", 3), 0);
-	ck_assert_int_eq(cw_tag_is_safe("a\x01", 2), 0);
-	ck_assert_int_eq(cw_tag_is_safe("a\x1f", 2), 0);
-	ck_assert_int_eq(cw_tag_is_safe("a\x7f", 2), 0);
-	ck_assert_int_eq(cw_tag_is_safe("x\r", 2), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("0000_init", 9), 1);
+	ck_assert_int_eq(cw_journal_tag_is_safe("0000_a.b", 8), 1);
+	ck_assert_int_eq(cw_journal_tag_is_safe(".", 1), 1);
+	ck_assert_int_eq(cw_journal_tag_is_safe("0000_\xC3\xA9t\xC3\xA9", 10), 1);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a b", 3), 1);
+	ck_assert_int_eq(cw_journal_tag_is_safe("", 0), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("..", 2), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a/b", 3), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a\\b", 3), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a\0b", 3), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a\x01", 2), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a\x1f", 2), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a\x7f", 2), 0);
+	ck_assert_int_eq(cw_journal_tag_is_safe("x\r", 2), 0);
 	/* Only len bytes count. */
-	ck_assert_int_eq(cw_tag_is_safe("ab/..", 2), 1);
-	ck_assert_int_eq(cw_tag_is_safe("a.", 2), 1);
+	ck_assert_int_eq(cw_journal_tag_is_safe("ab/..", 2), 1);
+	ck_assert_int_eq(cw_journal_tag_is_safe("a.", 2), 1);
 }
 END_TEST
 

@@ -6,6 +6,7 @@
 */
 #include "unit.h"
 #include "../../lib/jsonstrict.h"
+#include "../../lib/error.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static const struct {
 START_TEST(test_like_json_parse)
 {
 	size_t off = 12345;
-	int rc = cw_json_strict_validate(verdicts[_i].text,
+	int rc = cw_jsonstrict_validate(verdicts[_i].text,
 					 strlen(verdicts[_i].text), &off);
 
 	ck_assert_msg((rc == 0) == verdicts[_i].ok, "%s: got %s",
@@ -69,9 +70,9 @@ START_TEST(test_offset)
 {
 	size_t off = 0;
 
-	ck_assert_int_eq(cw_json_strict_validate("{\"a\":1,}", 8, &off), -1);
+	ck_assert_int_eq(cw_jsonstrict_validate("{\"a\":1,}", 8, &off), -1);
 	ck_assert_uint_eq(off, 7);
-	ck_assert_int_eq(cw_json_strict_validate("[1]\x0b", 4, &off), -1);
+	ck_assert_int_eq(cw_jsonstrict_validate("[1]\x0b", 4, &off), -1);
 	ck_assert_uint_eq(off, 3);
 }
 END_TEST
@@ -88,8 +89,8 @@ START_TEST(test_depth)
 		deep[n + i] = ']';
 	}
 	deep[2 * n] = '\0';
-	ck_assert_int_eq(cw_json_strict_validate(deep, 2 * n, NULL), -1);
-	ck_assert_int_eq(cw_json_strict_validate(deep + n - 10, 20, NULL), 0);
+	ck_assert_int_eq(cw_jsonstrict_validate(deep, 2 * n, NULL), -1);
+	ck_assert_int_eq(cw_jsonstrict_validate(deep + n - 10, 20, NULL), 0);
 	free(deep);
 }
 END_TEST
@@ -122,7 +123,7 @@ START_TEST(test_walk_positions)
 	static const char t[] = "{\"a\": [1, {\"b\":true}], \"c\":\"x\"}";
 	seen v = {"", 0, -1};
 
-	ck_assert_int_eq(cw_json_walk(t, strlen(t), 0, record, &v, NULL), 0);
+	ck_assert_int_eq(cw_jsonstrict_walk(t, strlen(t), 0, record, &v, NULL), 0);
 	ck_assert_str_eq(v.log, ">0 -#0@0-0;>1 a(1)#0@6-0;>2 -#0@7-0;"
 			 "<2 -#0@7-8;>2 -#1@10-0;>3 b(11)#0@15-0;"
 			 "<3 b(11)#0@15-19;<2 -#1@10-20;<1 a(1)#0@6-21;"
@@ -139,12 +140,12 @@ START_TEST(test_walk_stop)
 	seen v = {"", 0, 12};
 	size_t off = 0;
 
-	ck_assert_int_eq(cw_json_walk(t, strlen(t), 0, record, &v, NULL), 0);
+	ck_assert_int_eq(cw_jsonstrict_walk(t, strlen(t), 0, record, &v, NULL), 0);
 	ck_assert_str_eq(v.log, ">0 -#0@0-0;>1 a(1)#0@5-0;<1 a(1)#0@5-6;"
 			 ">1 b(8)#1@12-0;");
 	v.o = 0;
 	v.stop_at = -1;
-	ck_assert_int_eq(cw_json_walk(t, strlen(t), 0, record, &v, &off), -1);
+	ck_assert_int_eq(cw_jsonstrict_walk(t, strlen(t), 0, record, &v, &off), CW_EINVAL);
 	ck_assert_uint_eq(off, 20);
 	ck_assert_ptr_nonnull(strstr(v.log, "<1 b(8)#1@12-13;>1 c(15)"));
 }
@@ -168,11 +169,11 @@ START_TEST(test_walk_lenient)
 
 	for (k = 0; k < sizeof(texts) / sizeof(*texts); k++) {
 		seen v = {"", 0, -1};
-		ck_assert_msg(cw_json_walk(texts[k], strlen(texts[k]), 1,
+		ck_assert_msg(cw_jsonstrict_walk(texts[k], strlen(texts[k]), 1,
 					   record, &v, NULL) == 0, "%s",
 			      texts[k]);
 		ck_assert_ptr_nonnull(strstr(v.log, " id("));
-		ck_assert_int_eq(cw_json_walk(texts[k], strlen(texts[k]), 0,
+		ck_assert_int_eq(cw_jsonstrict_walk(texts[k], strlen(texts[k]), 0,
 					      NULL, NULL, &off), -1);
 	}
 }

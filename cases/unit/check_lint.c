@@ -41,8 +41,8 @@ START_TEST(test_tokens)
 	ck_assert_int_eq(t.items[12].type, CW_TOK_VAR);
 	ck_assert_uint_eq(cw_sqlscan_stmt_end(s, t.items, t.n, 0), 13);
 	ck_assert(cw_tok_is(s, &t.items[0], "select"));
-	ck_assert(cw_name_eq("Users", "uSERS"));
-	ck_assert(!cw_name_eq("users", "user"));
+	ck_assert(cw_sqlscan_name_eq("Users", "uSERS"));
+	ck_assert(!cw_sqlscan_name_eq("users", "user"));
 	cw_toks_free(&t);
 }
 END_TEST

@@ -344,14 +344,14 @@ END_TEST
 
 START_TEST(test_status_names)
 {
-	ck_assert_str_eq(cw_mig_status_name(CW_MIG_APPLIED), "applied");
-	ck_assert_str_eq(cw_mig_status_name(CW_MIG_WOULD_APPLY),
+	ck_assert_str_eq(cw_plan_status_name(CW_MIG_APPLIED), "applied");
+	ck_assert_str_eq(cw_plan_status_name(CW_MIG_WOULD_APPLY),
 			 "would-apply");
-	ck_assert_str_eq(cw_mig_status_name(CW_MIG_ALREADY_APPLIED),
+	ck_assert_str_eq(cw_plan_status_name(CW_MIG_ALREADY_APPLIED),
 			 "already-applied");
-	ck_assert_str_eq(cw_mig_status_name(CW_MIG_SKIPPED), "skipped");
-	ck_assert_str_eq(cw_mig_status_name(CW_MIG_NOT_RUN), "not-run");
-	ck_assert_str_eq(cw_mig_status_name((cw_mig_status)42), "not-run");
+	ck_assert_str_eq(cw_plan_status_name(CW_MIG_SKIPPED), "skipped");
+	ck_assert_str_eq(cw_plan_status_name(CW_MIG_NOT_RUN), "not-run");
+	ck_assert_str_eq(cw_plan_status_name((cw_mig_status)42), "not-run");
 	ck_assert_str_eq(CW_MIGRATIONS_TABLE, "__drizzle_migrations");
 }
 END_TEST

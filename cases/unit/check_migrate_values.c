@@ -1,7 +1,7 @@
 /*
 ** check_migrate_values.c - created_at in lib/migrate.c: how drizzle's
 ** high-water mark is read from a stored value of any storage class
-** (cw_migrate_js_number is JavaScript's Number(), checked value by value),
+** (cw_jsnumber_of_value is JavaScript's Number(), checked value by value),
 ** what the stored values of every class make the migrator run or skip,
 ** and how `when` is stored (a fraction stays REAL).
 */
@@ -37,7 +37,7 @@ static const char *const js_sevens[] = {
 	"char(5760)||'7'", "'7'||char(8239)",
 };
 
-/* cw_migrate_js_number of the value `SELECT expr` yields. */
+/* cw_jsnumber_of_value of the value `SELECT expr` yields. */
 static double js_number_of(const char *expr)
 {
 	sqlite3 *db = NULL;
@@ -51,7 +51,7 @@ static double js_number_of(const char *expr)
 	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
 			 SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	got = cw_migrate_js_number(sqlite3_column_value(st, 0));
+	got = cw_jsnumber_of_value(sqlite3_column_value(st, 0));
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return got;
@@ -132,7 +132,7 @@ START_TEST(test_preexisting_created_at)
 		ck_assert_msg(r.entries[k].status == stored[_i].st[k],
 			      "created_at %s: entry %zu is %s",
 			      stored[_i].value, k,
-			      cw_mig_status_name(r.entries[k].status));
+			      cw_plan_status_name(r.entries[k].status));
 		ck_assert_int_eq(has_table(db, names[k]),
 				 stored[_i].st[k] == CW_MIG_APPLIED);
 	}

@@ -438,14 +438,14 @@ END_TEST
 
 START_TEST(test_names)
 {
-	ck_assert_str_eq(cw_hash_variant_name(CW_HASH_DRIZZLE), "drizzle");
-	ck_assert_str_eq(cw_hash_variant_name(CW_HASH_RAW), "raw");
-	ck_assert_str_eq(cw_hash_variant_name(CW_HASH_LF), "lf");
-	ck_assert_str_eq(cw_hash_variant_name(CW_HASH_EDITED), "edited");
-	ck_assert_str_eq(cw_hash_variant_name(CW_HASH_NONE), "none");
-	ck_assert_str_eq(cw_hash_variant_name((cw_hash_variant)77), "none");
-	ck_assert_str_eq(cw_mig_status_name(CW_MIG_PENDING), "pending");
-	ck_assert_str_eq(cw_mig_status_name(CW_MIG_PARTIAL), "partial");
+	ck_assert_str_eq(cw_plan_variant_name(CW_HASH_DRIZZLE), "drizzle");
+	ck_assert_str_eq(cw_plan_variant_name(CW_HASH_RAW), "raw");
+	ck_assert_str_eq(cw_plan_variant_name(CW_HASH_LF), "lf");
+	ck_assert_str_eq(cw_plan_variant_name(CW_HASH_EDITED), "edited");
+	ck_assert_str_eq(cw_plan_variant_name(CW_HASH_NONE), "none");
+	ck_assert_str_eq(cw_plan_variant_name((cw_hash_variant)77), "none");
+	ck_assert_str_eq(cw_plan_status_name(CW_MIG_PENDING), "pending");
+	ck_assert_str_eq(cw_plan_status_name(CW_MIG_PARTIAL), "partial");
 }
 END_TEST
 

@@ -75,7 +75,7 @@ static void assert_strict_json(const char *text, size_t len)
 	size_t off = 0;
 
 	ck_assert_msg(cw_text_utf8_is_valid(text, len), "JSON not UTF-8");
-	ck_assert_msg(cw_json_strict_validate(text, len, &off) == 0,
+	ck_assert_msg(cw_jsonstrict_validate(text, len, &off) == 0,
 		      "invalid JSON at byte %zu: %.40s", off, text + off);
 }
 
@@ -259,7 +259,7 @@ START_TEST(test_junit_cases)
 			"0000_a");
 	cw_diags_add(&d, "S005", "d/0001_b.sql", 2, 0, "y");
 	cw_diags_add(&d, "L004", "d/0001_b.sql", 3, 0, "w");   /* warning */
-	ck_assert_int_eq(cw_code_lookup("L004")->severity, CW_SEV_WARNING);
+	ck_assert_int_eq(cw_codes_lookup("L004")->severity, CW_SEV_WARNING);
 	CAPTURE(text, len, report_diag_junit(out, &r));
 	ck_assert_ptr_nonnull(strstr(text, "tests=\"4\" failures=\"3\""));
 	ck_assert_ptr_nonnull(strstr(text, "name=\"0000_a\">\n      <failure "
@@ -287,7 +287,7 @@ START_TEST(test_github_escapes)
 	size_t len = 0;
 
 	snprintf(want, sizeof(want), "::notice file=dir/meta/j.json,title="
-		 "N004::plain%%0A%s\n", cw_code_lookup("N004")->hint);
+		 "N004::plain%%0A%s\n", cw_codes_lookup("N004")->hint);
 	CAPTURE(text, len, report_diag_github(out, &r));
 	ck_assert_msg(cw_text_utf8_is_valid(text, len), "not UTF-8");
 	nl = strchr(text, '\n');
@@ -324,7 +324,7 @@ START_TEST(test_text)
 	CAPTURE(text, len, report_diag_text(out, &r));
 	snprintf(want, sizeof(want), "head line\nf.sql:2:1: error: S001 two\n"
 		 "    hint: %s\ncw t: 1 error, 0 warnings, 0 notes in 1 "
-		 "migration\n", cw_code_lookup("S001")->hint);
+		 "migration\n", cw_codes_lookup("S001")->hint);
 	ck_assert_str_eq(text, want);
 	free(text);
 	r.text_head = NULL;

@@ -312,12 +312,12 @@ END_TEST
 
 START_TEST(test_names_compare)
 {
-	ck_assert(cw_name_eq("Users", "uSERS"));
-	ck_assert(!cw_name_eq("users", "user"));
-	ck_assert(!cw_name_eq("user", "users"));
-	ck_assert(cw_name_eq("", ""));
+	ck_assert(cw_sqlscan_name_eq("Users", "uSERS"));
+	ck_assert(!cw_sqlscan_name_eq("users", "user"));
+	ck_assert(!cw_sqlscan_name_eq("user", "users"));
+	ck_assert(cw_sqlscan_name_eq("", ""));
 	/* Only ASCII folds, as in SQLite. */
-	ck_assert(!cw_name_eq("\xC3\x89", "\xC3\xA9"));
+	ck_assert(!cw_sqlscan_name_eq("\xC3\x89", "\xC3\xA9"));
 }
 END_TEST
 

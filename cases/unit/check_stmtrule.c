@@ -35,7 +35,7 @@ static cw_verdict judge_n(const char *sql, size_t len, cw_rule rule,
 	sqlite3_stmt *st = (sqlite3_stmt *)1;
 	cw_error err = {0};
 
-	ck_assert_int_eq(cw_rule_prepare(&st, res, db, sql, len, rule, &err),
+	ck_assert_int_eq(cw_stmtrule_prepare(&st, res, db, sql, len, rule, &err),
 			 0);
 	ck_assert_int_eq(err.code, 0);
 	if (res->verdict == CW_PIECE_OK)
@@ -167,35 +167,35 @@ END_TEST
 
 START_TEST(test_tail_violation)
 {
-	ck_assert_uint_eq(cw_rule_tail_violation("", CW_RULE_CURRENT), NONE);
-	ck_assert_uint_eq(cw_rule_tail_violation(" ;\t\n\v\f\r;",
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("", CW_RULE_CURRENT), NONE);
+	ck_assert_uint_eq(cw_stmtrule_tail_violation(" ;\t\n\v\f\r;",
 						 CW_RULE_CURRENT), NONE);
-	ck_assert_uint_eq(cw_rule_tail_violation(" ;\t\n\v\f\r;",
+	ck_assert_uint_eq(cw_stmtrule_tail_violation(" ;\t\n\v\f\r;",
 						 CW_RULE_LEGACY), NONE);
-	ck_assert_uint_eq(cw_rule_tail_violation("-- x\n y",
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("-- x\n y",
 						 CW_RULE_CURRENT), 6);
-	ck_assert_uint_eq(cw_rule_tail_violation("-- x", CW_RULE_CURRENT),
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("-- x", CW_RULE_CURRENT),
 			  NONE);
-	ck_assert_uint_eq(cw_rule_tail_violation("-- x", CW_RULE_LEGACY), 0);
-	ck_assert_uint_eq(cw_rule_tail_violation("/* a */x",
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("-- x", CW_RULE_LEGACY), 0);
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("/* a */x",
 						 CW_RULE_CURRENT), 7);
-	ck_assert_uint_eq(cw_rule_tail_violation("/* a ", CW_RULE_CURRENT),
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("/* a ", CW_RULE_CURRENT),
 			  NONE);
-	ck_assert_uint_eq(cw_rule_tail_violation("/*/ x", CW_RULE_CURRENT),
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("/*/ x", CW_RULE_CURRENT),
 			  NONE);
-	ck_assert_uint_eq(cw_rule_tail_violation("/**/;/",
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("/**/;/",
 						 CW_RULE_CURRENT), 5);
-	ck_assert_uint_eq(cw_rule_tail_violation(" -", CW_RULE_CURRENT), 1);
-	ck_assert_uint_eq(cw_rule_tail_violation(" #", CW_RULE_CURRENT), 1);
+	ck_assert_uint_eq(cw_stmtrule_tail_violation(" -", CW_RULE_CURRENT), 1);
+	ck_assert_uint_eq(cw_stmtrule_tail_violation(" #", CW_RULE_CURRENT), 1);
 	/* \t..\r are skipped; the bytes around them are not. */
-	ck_assert_uint_eq(cw_rule_tail_violation("\x08", CW_RULE_CURRENT), 0);
-	ck_assert_uint_eq(cw_rule_tail_violation("\x0e", CW_RULE_CURRENT), 0);
-	ck_assert_uint_eq(cw_rule_tail_violation("\xEF\xBB\xBF",
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("\x08", CW_RULE_CURRENT), 0);
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("\x0e", CW_RULE_CURRENT), 0);
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("\xEF\xBB\xBF",
 						 CW_RULE_CURRENT), 0);
-	ck_assert_uint_eq(cw_rule_tail_violation("\xC2\xA0",
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("\xC2\xA0",
 						 CW_RULE_CURRENT), 0);
 	/* Scanning stops at a NUL. */
-	ck_assert_uint_eq(cw_rule_tail_violation("; \0x", CW_RULE_CURRENT),
+	ck_assert_uint_eq(cw_stmtrule_tail_violation("; \0x", CW_RULE_CURRENT),
 			  NONE);
 }
 END_TEST
@@ -262,7 +262,7 @@ START_TEST(test_ok_statement_runs)
 	cw_prepared res;
 	cw_error err = {0};
 
-	ck_assert_int_eq(cw_rule_prepare(&st, &res, db, t, sizeof(t) - 1,
+	ck_assert_int_eq(cw_stmtrule_prepare(&st, &res, db, t, sizeof(t) - 1,
 					 CW_RULE_CURRENT, &err), 0);
 	ck_assert_int_eq(res.verdict, CW_PIECE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_DONE);
@@ -280,7 +280,7 @@ START_TEST(test_too_long)
 	cw_prepared res;
 	cw_error err = {0};
 
-	ck_assert_int_eq(cw_rule_prepare(&st, &res, db, "x", 0x7ffffffe,
+	ck_assert_int_eq(cw_stmtrule_prepare(&st, &res, db, "x", 0x7ffffffe,
 					 CW_RULE_CURRENT, &err), 0);
 	ck_assert_ptr_null(st);
 	ck_assert_int_eq(res.verdict, CW_PIECE_SQL_ERROR);
@@ -295,29 +295,29 @@ START_TEST(test_journal_mode)
 {
 	char want[16];
 
-	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode=WAL;",
+	ck_assert_int_eq(cw_stmtrule_journal_mode("PRAGMA journal_mode=WAL;",
 					      want, sizeof(want)), 1);
 	ck_assert_str_eq(want, "wal");
-	ck_assert_int_eq(cw_rule_journal_mode("-- set it\n/* x */ pragma "
+	ck_assert_int_eq(cw_stmtrule_journal_mode("-- set it\n/* x */ pragma "
 					      "main.journal_mode = 'Delete'"
 					      ";", want, sizeof(want)), 1);
 	ck_assert_str_eq(want, "delete");
-	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode(memory);",
+	ck_assert_int_eq(cw_stmtrule_journal_mode("PRAGMA journal_mode(memory);",
 					      want, sizeof(want)), 1);
 	ck_assert_str_eq(want, "memory");
 	/* Cut to the buffer. */
-	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode=WAL;",
+	ck_assert_int_eq(cw_stmtrule_journal_mode("PRAGMA journal_mode=WAL;",
 					      want, 3), 1);
 	ck_assert_str_eq(want, "wa");
-	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode;", want,
+	ck_assert_int_eq(cw_stmtrule_journal_mode("PRAGMA journal_mode;", want,
 					      sizeof(want)), 0);
-	ck_assert_int_eq(cw_rule_journal_mode("SELECT 'journal_mode=wal';",
+	ck_assert_int_eq(cw_stmtrule_journal_mode("SELECT 'journal_mode=wal';",
 					      want, sizeof(want)), 0);
-	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA user_version = 1; "
+	ck_assert_int_eq(cw_stmtrule_journal_mode("PRAGMA user_version = 1; "
 					      "SELECT journal_mode;", want,
 					      sizeof(want)), 0);
 	/* The last piece of a file often has no ';'. */
-	ck_assert_int_eq(cw_rule_journal_mode("PRAGMA journal_mode=WAL",
+	ck_assert_int_eq(cw_stmtrule_journal_mode("PRAGMA journal_mode=WAL",
 					      want, sizeof(want)), 1);
 	ck_assert_str_eq(want, "wal");
 }

@@ -1,5 +1,5 @@
 /*
-** check_stmtrule_txn.c - cw_rule_txn_kind (lib/stmtrule.c): what a piece
+** check_stmtrule_txn.c - cw_stmtrule_txn_kind (lib/stmtrule.c): what a piece
 ** does to the transaction, judged by its first keyword past spaces and
 ** comments, in any case: BEGIN, COMMIT or END, ROLLBACK but not ROLLBACK
 ** TO, and PRAGMA foreign_keys set to each spelling of on and off (with a
@@ -75,9 +75,9 @@ START_TEST(test_txn_kind)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++)
-		ck_assert_msg(cw_rule_txn_kind(cases[i].sql) == cases[i].kind,
+		ck_assert_msg(cw_stmtrule_txn_kind(cases[i].sql) == cases[i].kind,
 			      "%s: %d, not %d", cases[i].sql,
-			      cw_rule_txn_kind(cases[i].sql), cases[i].kind);
+			      cw_stmtrule_txn_kind(cases[i].sql), cases[i].kind);
 }
 END_TEST
 
