@@ -158,6 +158,21 @@ int cw_diags_take(cw_diags *dst, cw_diags *src)
 	return 0;
 }
 
+void cw_diags_remove(cw_diags *d, size_t i)
+{
+	cw_diag *g;
+
+	if (d == NULL || i >= d->n)
+		return;
+	g = &d->items[i];
+	free(g->file);
+	free(g->tag);
+	free(g->message);
+	free(g->hint);
+	memmove(g, g + 1, (d->n - i - 1) * sizeof(*g));
+	d->n--;
+}
+
 void cw_diags_free(cw_diags *d)
 {
 	size_t i;

@@ -57,6 +57,9 @@ void cw_diags_sort(cw_diags *d);
 /* Move every finding of src to the end of dst (src ends empty). */
 int cw_diags_take(cw_diags *dst, cw_diags *src);
 
+/* Remove finding i (freeing its strings); later ones move up by one. */
+void cw_diags_remove(cw_diags *d, size_t i);
+
 void cw_diags_free(cw_diags *d);
 
 #endif

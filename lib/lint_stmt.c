@@ -205,28 +205,25 @@ static int read_txn(stmt *x)
 
 void cw_lint_finish_txn(cw_lint_read *r)
 {
-	static const char hint[] = "nothing reopens the transaction before "
-		"the batch ends, so drizzle's own final COMMIT fails with "
-		"\"cannot commit - no transaction is active\" after the work "
-		"is done; add BEGIN after what must run outside the "
-		"transaction, or remove the COMMIT";
-	const cw_code_info *c = cw_codes_lookup(CW_L001);
+	static const char msg[] = "COMMIT ends the migrator's transaction "
+		"and nothing reopens it: drizzle's own final COMMIT then fails "
+		"with \"cannot commit - no transaction is active\", after "
+		"everything up to here is already committed";
+	static const char hint[] = "add BEGIN after what must run outside "
+		"the transaction (COMMIT; PRAGMA ...; BEGIN), or remove the "
+		"COMMIT";
 	const cw_migration *m;
 	cw_diag *g;
 
-	if (!r->out_of_txn || c == NULL || r->commit_mig >= r->f->n_migrations)
+	if (!r->out_of_txn || r->commit_mig >= r->f->n_migrations)
 		return;
 	m = &r->f->migrations[r->commit_mig];
-	if (r->open_commit != (size_t)-1 && r->open_commit < r->out->n) {
-		g = &r->out->items[r->open_commit];
-		memcpy(g->code, CW_L001, 5);
-		g->severity = c->severity;
-	} else {
-		g = cw_diags_add(r->out, CW_L001, m->path, r->commit_line,
-				 r->commit_col, "COMMIT ends the migrator's "
-				 "transaction and nothing reopens it");
-		cw_diag_set_tag(g, m->entry->tag);
-	}
+	/* The L011 this COMMIT got, if any, gives way to the L001. */
+	if (r->open_commit != (size_t)-1 && r->open_commit < r->out->n)
+		cw_diags_remove(r->out, r->open_commit);
+	g = cw_diags_add(r->out, CW_L001, m->path, r->commit_line,
+			 r->commit_col, "%s", msg);
+	cw_diag_set_tag(g, m->entry->tag);
 	cw_diag_set_hint(g, "%s", hint);
 }
 
