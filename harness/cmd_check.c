@@ -46,13 +46,7 @@ int cmd_check(int argc, char **argv)
 		{"--table", "NAME", "migrations table name", &table},
 		{"--now", "MS", "the time " CW_J008 " compares with (ms "
 		 "since the epoch; for reproducible runs)", &now},
-		{"--config", "FILE", "how the app runs the migrator "
-		 "(default: the nearest " CW_PROFILE_FILE ", or $CW_CONFIG)",
-		 &po.config},
-		{"--foreign-keys", "on|off", "foreign keys during migrate() "
-		 "(stock better-sqlite3: on)", &po.fk},
-		{"--functions", "LIST", "SQL functions the app registers, "
-		 "NAME/ARITY comma-separated", &po.functions},
+		PROFILE_OPTS_TABLE(po),
 	};
 	cw_profile profile = CW_PROFILE_INIT;
 	cw_check_options o = CW_CHECK_OPTIONS_INIT;

@@ -31,14 +31,7 @@ int cmd_migrate(int argc, char **argv)
 		{"--dry-run", NULL, "apply to a scratch copy; touch "
 		 "nothing", &dry},
 		{"--format", "FMT", "text (default) or json", &format},
-		{"--config", "FILE", "how the app runs the migrator "
-		 "(default: the nearest " CW_PROFILE_FILE ", or $CW_CONFIG)",
-		 &po.config},
-		{"--foreign-keys", "on|off", "foreign keys during migrate() "
-		 "(stock better-sqlite3: on)", &po.fk},
-		{"--functions", "LIST", "SQL functions the app registers, "
-		 "NAME/ARITY comma-separated (deterministic stand-ins)",
-		 &po.functions},
+		PROFILE_OPTS_TABLE(po),
 		{"--busy-timeout", "MS", "wait this long for another "
 		 "migrator's lock (default 60000)", &busy},
 		{"--legacy-rule", NULL, "use better-sqlite3's old "

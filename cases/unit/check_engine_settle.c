@@ -16,28 +16,6 @@ static void make_tmp(void)
 
 #define BP "\n--> statement-breakpoint\n"
 
-/* The findings of x's run, as every command reports them. */
-static void diags_of(cw_diags *d, const attempt *x, int rc)
-{
-	ck_assert_int_eq(cw_migrate_diags(d, &x->r, &x->f, rc, &x->err,
-					  "app.db"), 0);
-}
-
-/* The only finding with this code. */
-static const cw_diag *only(const cw_diags *d, const char *code)
-{
-	const cw_diag *g = NULL;
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (strcmp(d->items[i].code, code) == 0) {
-			ck_assert_msg(g == NULL, "two %s findings", code);
-			g = &d->items[i];
-		}
-	ck_assert_msg(g != NULL, "no %s finding", code);
-	return g;
-}
-
 /* How many findings have this code. */
 static size_t n_code(const cw_diags *d, const char *code)
 {

@@ -237,4 +237,26 @@ static inline void prepare_applied(attempt *x, const mig *v1, size_t n1,
 	load(&x->f, write_folder(dir, sizeof(dir), "v2", v2, n2));
 }
 
+/* The findings of x's run, as every command reports them. */
+static inline void diags_of(cw_diags *d, const attempt *x, int rc)
+{
+	ck_assert_int_eq(cw_migrate_diags(d, &x->r, &x->f, rc, &x->err,
+					  "app.db"), 0);
+}
+
+/* The only finding with this code. */
+static inline const cw_diag *only(const cw_diags *d, const char *code)
+{
+	const cw_diag *g = NULL;
+	size_t i;
+
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->items[i].code, code) == 0) {
+			ck_assert_msg(g == NULL, "two %s findings", code);
+			g = &d->items[i];
+		}
+	ck_assert_msg(g != NULL, "no %s finding", code);
+	return g;
+}
+
 #endif
