@@ -1,0 +1,195 @@
+/*
+** schema.h - one model of a SQLite schema, read from a live database or
+** from a drizzle-kit snapshot, and one normalised comparison of two.
+**
+** Replay's snapshot check, audit's drift, schema.ts drift and the data
+** generator all work from this model; nothing else reads sqlite_master or
+** snapshot tables for its own purposes.
+**
+** A model owns every string in it; cw_schema_free releases them all.
+** Names keep the case they were written in; lookups and the comparison
+** are ASCII case-insensitive, as SQLite's are.
+*/
+#ifndef CW_SCHEMA_H
+#define CW_SCHEMA_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include "error.h"
+
+/* Column affinity, by SQLite's rules on the declared type (3.1). */
+typedef enum cw_affinity {
+	CW_AFF_BLOB = 0,     /* no type, or BLOB */
+	CW_AFF_TEXT,
+	CW_AFF_NUMERIC,
+	CW_AFF_INTEGER,
+	CW_AFF_REAL
+} cw_affinity;
+
+typedef enum cw_generated {
+	CW_GEN_NONE = 0,
+	CW_GEN_VIRTUAL,
+	CW_GEN_STORED
+} cw_generated;
+
+typedef struct cw_schema_column {
+	char *name;
+	char *type;            /* declared type as written, "" when none */
+	cw_affinity affinity;
+	int not_null;
+	char *default_sql;     /* the DEFAULT expression's text, or NULL */
+	int pk;                /* 1-based position in the primary key, 0 */
+	int autoincrement;     /* INTEGER PRIMARY KEY AUTOINCREMENT */
+	cw_generated generated;
+	char *generated_sql;   /* GENERATED ALWAYS AS (expr): expr, or NULL */
+	char *collate;         /* COLLATE name, or NULL */
+} cw_schema_column;
+
+/* ON DELETE / ON UPDATE actions, upper case as SQLite reports them. */
+typedef struct cw_schema_fk {
+	char *parent;          /* the referenced table */
+	char **from;           /* child columns */
+	char **to;             /* parent columns; to[i] NULL: the parent's
+			       ** primary key, implied */
+	size_t n;
+	char *on_delete;       /* "NO ACTION", "CASCADE", "SET NULL",
+			       ** "SET DEFAULT" or "RESTRICT" */
+	char *on_update;
+	int deferred;          /* DEFERRABLE INITIALLY DEFERRED */
+} cw_schema_fk;
+
+typedef struct cw_schema_index {
+	char *name;            /* sqlite_autoindex_... for constraints */
+	char **columns;        /* names; an expression's text for an
+			       ** expression index */
+	size_t n_columns;
+	int unique;
+	char *where;           /* a partial index's condition, or NULL */
+	char origin;           /* 'c' CREATE INDEX, 'u' UNIQUE constraint,
+			       ** 'p' PRIMARY KEY */
+} cw_schema_index;
+
+typedef struct cw_schema_check {
+	char *name;            /* CONSTRAINT name, or NULL */
+	char *expr;            /* the expression inside CHECK ( ... ) */
+	char *column;          /* a column constraint's column, or NULL */
+} cw_schema_check;
+
+typedef struct cw_schema_table {
+	char *name;
+	char *sql;             /* CREATE TABLE text (NULL from a snapshot) */
+	cw_schema_column *columns;
+	size_t n_columns;
+	cw_schema_fk *fks;
+	size_t n_fks;
+	cw_schema_index *indexes;  /* CREATE INDEX and UNIQUE constraints */
+	size_t n_indexes;
+	cw_schema_check *checks;
+	size_t n_checks;
+	int without_rowid;
+	int strict;
+	int fk_level;          /* scratch for cw_schema_order */
+} cw_schema_table;
+
+/* A trigger or a view. */
+typedef struct cw_schema_object {
+	char *name;
+	char *table;           /* a trigger's table; a view's NULL */
+	char *sql;
+} cw_schema_object;
+
+typedef struct cw_schema {
+	cw_schema_table *tables;   /* sqlite_master order (snapshot: its
+				   ** order) */
+	size_t n_tables;
+	cw_schema_object *triggers;
+	size_t n_triggers;
+	cw_schema_object *views;
+	size_t n_views;
+	/* Foreign-key order (cw_schema_order): parents before children;
+	** self-references ignored; tables in a cycle come in name order
+	** after what they depend on outside it, and is_cyclic says so. */
+	size_t *order;
+	size_t n_order;
+	int *is_cyclic;            /* parallel to tables */
+} cw_schema;
+
+typedef struct cw_schema_options {
+	const char *skip_table;    /* not modelled (the migrations table) */
+} cw_schema_options;
+
+#define CW_SCHEMA_OPTIONS_INIT {NULL}
+
+/* Introspect the main database of db: every ordinary table (no sqlite_
+** internals, no virtual tables' shadow tables, not skip_table), its
+** columns, keys, indexes, checks; triggers and views.  Read-only; runs
+** no SQL the database owns.  Fills out->order.  Returns 0, CW_ESQL or
+** CW_ENOMEM. */
+int cw_schema_read_db(cw_schema *out, sqlite3 *db,
+		      const cw_schema_options *o, cw_error *err);
+
+/* Read a drizzle-kit sqlite snapshot (meta/NNNN_snapshot.json; version
+** 5 and 6, and the older shapes real histories hold) from text[0..len).
+** path names it in errors.  Returns 0, CW_EINVAL (with err naming the
+** path, line and what is wrong) or CW_ENOMEM. */
+int cw_schema_read_snapshot(cw_schema *out, const char *path,
+			    const char *text, size_t len, cw_error *err);
+
+/* The table called name (case-insensitive), or NULL. */
+const cw_schema_table *cw_schema_find(const cw_schema *s, const char *name);
+
+/* The column called name of t, or NULL. */
+const cw_schema_column *cw_schema_column_find(const cw_schema_table *t,
+					      const char *name);
+
+/* Compute s->order and s->is_cyclic from the foreign keys. */
+int cw_schema_order(cw_schema *s, cw_error *err);
+
+/* SQLite's affinity rule for a declared type. */
+cw_affinity cw_schema_affinity(const char *declared_type);
+
+void cw_schema_free(cw_schema *s);
+
+/* ---- the comparison ---- */
+
+typedef struct cw_schema_difference {
+	char *table;           /* NULL for a difference of the whole schema */
+	char *column;          /* or the index/foreign key/check it is
+			       ** about, or NULL */
+	char *what;            /* "missing table", "type", "not null",
+			       ** "default", "primary key", "autoincrement",
+			       ** "unique index", "index columns", "index
+			       ** where", "foreign key", "on delete", "check",
+			       ** "generated", "missing column", "extra
+			       ** column", ... */
+	char *left;            /* the value in a ("" when absent) */
+	char *right;           /* the value in b */
+} cw_schema_difference;
+
+typedef struct cw_schema_diff {
+	cw_schema_difference *items;
+	size_t n;
+} cw_schema_diff;
+
+typedef struct cw_schema_diff_options {
+	int ignore_index_names;    /* compare indexes by table, columns,
+				   ** uniqueness and WHERE only */
+	int ignore_checks;         /* a side that cannot know them */
+	int ignore_triggers_views;
+} cw_schema_diff_options;
+
+#define CW_SCHEMA_DIFF_OPTIONS_INIT {0, 0, 0}
+
+/* Every difference between a and b, normalised: identifiers compared
+** without quotes and case, types by their upper-case words, defaults and
+** expressions by their tokens (whitespace, outer parentheses, quoting of
+** identifiers and letter case of keywords ignored), indexes and foreign
+** keys and checks as sets (clause order ignored).  In table, then column
+** order of a.  Returns 0 or CW_ENOMEM. */
+int cw_schema_compare(cw_schema_diff *out, const cw_schema *a,
+		      const cw_schema *b, const cw_schema_diff_options *o,
+		      cw_error *err);
+
+void cw_schema_diff_free(cw_schema_diff *d);
+
+#endif
