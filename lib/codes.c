@@ -137,6 +137,9 @@ static const cw_code_info table[] = {
  "COMMIT ... PRAGMA foreign_keys=OFF ... BEGIN lets the PRAGMA take effect, but what ran before the COMMIT stays if anything later fails; keep such migrations small and re-runnable",
  "COMMIT TRANSACTION; PRAGMA foreign_keys = OFF; BEGIN TRANSACTION;"},
 /* N: drizzle-kit snapshots (meta/NNNN_snapshot.json). */
+{"L012", CW_SEV_ERROR, "migration resets column values",
+ "a rebuild's INSERT ... SELECT must copy every column that survives: list the column in both the INSERT column list and the SELECT",
+ "INSERT INTO __new_posts(id, author_id) SELECT id, author_id FROM posts; -- title is left at its default"},
 {"N001", CW_SEV_ERROR, "snapshot unreadable",
  "regenerate the snapshot or fix its JSON",
  "meta/0003_snapshot.json is truncated"},

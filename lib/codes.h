@@ -60,6 +60,7 @@
 #define CW_L009 "L009"
 #define CW_L010 "L010"
 #define CW_L011 "L011"
+#define CW_L012 "L012"
 #define CW_N001 "N001"
 #define CW_N002 "N002"
 #define CW_N003 "N003"

@@ -100,19 +100,6 @@ static int pick_roots(probe *x, cw_ev_graph *g, drop_watch *w,
 	return 0;
 }
 
-/* 1 if the migration has a statement of `kind` aimed at table `name`. */
-static int targets(const cw_lint_mig *g, cw_lint_kind kind,
-		   const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		if (g->stmts[i].kind == kind &&
-		    cw_sqlscan_name_eq(g->stmts[i].table, name))
-			return 1;
-	return 0;
-}
-
 /* Rows that vanished, or keys that turned NULL, at the DROP's own piece
 ** and were not back by the end of the migration, in tables the migration
 ** does not DELETE from (UPDATE, for keys) itself: loss caused by the DROP
@@ -132,11 +119,11 @@ static int judge(probe *x, const cw_ev_graph *g, drop_watch *w,
 		if (cw_sqlscan_name_eq(name, w->s->table) || !a->exists ||
 		    !b->exists || !first[i].exists || !last[i].exists)
 			continue;
-		if (b->rows < a->rows && !targets(mig, CW_LK_DELETE, name))
+		if (b->rows < a->rows && !cw_lint_targets(mig, CW_LK_DELETE, name))
 			rows = first[i].rows - last[i].rows;
 		if (b->nulls >= 0 && a->nulls >= 0 && b->nulls > a->nulls &&
 		    first[i].nulls >= 0 && last[i].nulls >= 0 &&
-		    !targets(mig, CW_LK_UPDATE, name))
+		    !cw_lint_targets(mig, CW_LK_UPDATE, name))
 			keys = last[i].nulls - first[i].nulls;
 		if (rows <= 0 && keys <= 0)
 			continue;
@@ -458,7 +445,7 @@ int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
 		      cw_error *err)
 {
 	cw_migrate_hooks hooks = {NULL, on_migration, on_piece, after_piece,
-				  after_migration};
+				  after_migration, NULL};
 	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
 	cw_migrate_result r;
 	char *path = NULL;

@@ -9,12 +9,15 @@
 #include "lint.h"
 #include "codes.h"
 #include "lint_int.h"
+#include "text.h"
+#include "evidence_data.h"
 #include "migrate.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Report a finding about statement s of migration r->k. */
 static cw_diag *add(cw_lint_read *r, const cw_lint_stmt *s,
@@ -323,11 +326,192 @@ static void report_drops(cw_lint_read *r)
 				   ** whose PRAGMA ran outside the
 				   ** transaction and took effect */
 		else if (s->ev.state == CW_EV_KEPT ||
-			 (s->ev.state == CW_EV_FAILED && !blocked) ||
+			 (s->ev.state == CW_EV_FAILED && !blocked &&
+			  !g->data_fails) ||
 			 (s->ev.state == CW_EV_NONE &&
 			  is_statically_referenced(r, s->table)))
 			report_pattern(r, s);
 	}
+}
+
+int cw_lint_targets(const cw_lint_mig *g, cw_lint_kind kind,
+		    const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->stmts[i].kind == kind &&
+		    cw_sqlscan_name_eq(g->stmts[i].table, name))
+			return 1;
+	return 0;
+}
+
+/* ---- evidence with rows (evidence_data.c) ---- */
+
+static int says_so(void *ctx, size_t k, const char *table, int values)
+{
+	const cw_lint_read *r = ctx;
+
+	return cw_lint_targets(&r->migs[k], values ? CW_LK_UPDATE :
+			       CW_LK_DELETE, table);
+}
+
+/* The statement of migration g that a finding about table t points at:
+** the INSERT ... SELECT filling a rebuild's new table (the copy that
+** drops rows or values), else the first statement about t, else NULL. */
+static const cw_lint_stmt *stmt_about(const cw_lint_mig *g, const char *t)
+{
+	const char *copy = NULL;
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		if (g->stmts[i].kind == CW_LK_RENAME_TABLE && g->stmts[i].to &&
+		    cw_sqlscan_name_eq(g->stmts[i].to, t))
+			copy = g->stmts[i].table;
+	for (i = 0; copy && i < g->n; i++)
+		if (g->stmts[i].kind == CW_LK_INSERT_SELECT &&
+		    cw_sqlscan_name_eq(g->stmts[i].table, copy))
+			return &g->stmts[i];
+	for (i = 0; i < g->n; i++)
+		if (g->stmts[i].table && cw_sqlscan_name_eq(g->stmts[i].table,
+							    t))
+			return &g->stmts[i];
+	return NULL;
+}
+
+/* Did the probe already say it (a DROP's verdict in migration k)? */
+static int probe_said(const cw_lint_mig *g, const char *table, int fails)
+{
+	size_t i, j;
+
+	for (i = 0; i < g->n; i++) {
+		const cw_lint_verdict *v = &g->stmts[i].ev;
+		if (fails && v->is_blocked)
+			return 1;
+		for (j = 0; !fails && j < v->n_losses; j++)
+			if (cw_sqlscan_name_eq(v->losses[j].table, table))
+				return 1;
+	}
+	return 0;
+}
+
+/* A failure with rows is reported when it comes from the structure, not
+** from the values the generator happened to write: a piece that changes
+** the schema (ALTER, CREATE, DROP), or the INSERT ... SELECT filling a
+** table created earlier in the same migration (a rebuild's copy).  A
+** data migration's UPDATE or INSERT into a live table can fail on rows
+** no real database holds, so it is not judged. */
+static int fails_by_structure(const cw_lint_read *r, const cw_data_verdict *v)
+{
+	const cw_migration *m = &r->f->migrations[v->entry];
+	const cw_lint_mig *g = &r->migs[v->entry];
+	const char *sql;
+	size_t i, j;
+
+	if (v->piece == 0 || v->piece > m->pieces.n)
+		return 0;
+	sql = m->text.data + m->pieces.items[v->piece - 1].offset;
+	while (*sql == ' ' || (*sql >= '\t' && *sql <= '\r'))
+		sql++;
+	if (strncasecmp(sql, "ALTER", 5) == 0 ||
+	    strncasecmp(sql, "CREATE", 6) == 0 ||
+	    strncasecmp(sql, "DROP", 4) == 0)
+		return 1;
+	for (i = 0; i < g->n; i++) {
+		if (g->stmts[i].kind != CW_LK_INSERT_SELECT ||
+		    g->stmts[i].piece != v->piece - 1)
+			continue;
+		for (j = 0; j < i; j++)
+			if (g->stmts[j].kind == CW_LK_CREATE_TABLE &&
+			    cw_sqlscan_name_eq(g->stmts[j].table,
+					       g->stmts[i].table))
+				return 1;
+	}
+	return 0;
+}
+
+/* Did a statement rule (L002, L003, L010 for ADD COLUMN) already say
+** that this piece fails once its table has rows? */
+static int said_statically(const cw_lint_read *r, const cw_data_verdict *v)
+{
+	const cw_migration *m = &r->f->migrations[v->entry];
+	const cw_piece *pc = &m->pieces.items[v->piece - 1];
+	int first = pc->line, last, col;
+	size_t i;
+
+	cw_text_line_col(m->text.data, pc->offset + pc->len, &last, &col);
+	for (i = 0; i < r->out->n; i++) {
+		const cw_diag *d = &r->out->items[i];
+		if ((strcmp(d->code, CW_L002) == 0 ||
+		     strcmp(d->code, CW_L003) == 0 ||
+		     strcmp(d->code, CW_L010) == 0) &&
+		    strcmp(d->file, m->path) == 0 &&
+		    d->line >= first && d->line <= last)
+			return 1;
+	}
+	return 0;
+}
+
+static void report_verdict(cw_lint_read *r, const cw_data_verdict *v)
+{
+	const cw_migration *m = &r->f->migrations[v->entry];
+	cw_lint_mig *g = &r->migs[v->entry];
+	const cw_lint_stmt *s = v->table ? stmt_about(g, v->table) : NULL;
+	int line = s ? s->line : 0, col = s ? s->column : 0;
+	cw_diag *d = NULL;
+
+	if (v->kind == CW_DV_FAILS && !probe_said(g, NULL, 1) &&
+	    fails_by_structure(r, v) && !said_statically(r, v))
+		g->data_fails = 1;
+	if (v->kind == CW_DV_FAILS && g->data_fails)
+		d = cw_diags_add(r->out, CW_L010, m->path, v->line, 0,
+			"%s fails on a populated database: piece %zu fails "
+			"with \"%s\" once its tables hold rows, and the "
+			"whole batch is rolled back (measured with rows in "
+			"every table; on an empty database it passes)",
+			m->entry->tag, v->piece, v->message);
+	else if (v->kind == CW_DV_ROWS_LOST && !probe_said(g, v->table, 0))
+		d = cw_diags_add(r->out, CW_L009, m->path, line, col,
+			"%s loses %lld of %lld rows of %s, though it deletes "
+			"none itself (measured with rows in every table)",
+			m->entry->tag, v->lost, v->rows, v->table);
+	else if (v->kind == CW_DV_VALUES_LOST && !probe_said(g, v->table, 0))
+		d = cw_diags_add(r->out, CW_L012, m->path, line, col,
+			"%s changes %s.%s in %lld of %lld rows, though it "
+			"updates none itself: the column survives but its "
+			"values are not carried over (measured with rows in "
+			"every table)", m->entry->tag, v->table, v->column,
+			v->lost, v->rows);
+	if (d && v->kind == CW_DV_FAILS)
+		cw_diag_set_hint(d, "the statement passes only while the table "
+				 "is empty: make it valid for existing rows "
+				 "(a DEFAULT that NOT NULL and CHECK accept, "
+				 "or the value filled in the INSERT ... "
+				 "SELECT)");
+	if (d)
+		cw_diag_set_tag(d, m->entry->tag);
+}
+
+/* Run the folder with rows and report what the probe did not. */
+static int report_data(cw_lint_read *r, const cw_check_options *o,
+		       cw_error *err)
+{
+	cw_data_options dopt = CW_DATA_OPTIONS_INIT;
+	cw_data_evidence ev;
+	size_t i;
+	int rc;
+
+	dopt.table = r->mtable;
+	dopt.profile = o ? o->profile : NULL;
+	dopt.says_so = says_so;
+	dopt.says_ctx = r;
+	rc = cw_evidence_data_run(&ev, r->f, &dopt, err);
+	for (i = 0; rc == 0 && i < ev.n; i++)
+		if (ev.items[i].entry < r->f->n_migrations &&
+		    r->f->migrations[ev.items[i].entry].entry)
+			report_verdict(r, &ev.items[i]);
+	cw_data_evidence_free(&ev);
+	return rc;
 }
 
 static void free_migs(cw_lint_mig *migs, size_t n)
@@ -389,6 +573,8 @@ int cw_lint_check(cw_diags *out, const cw_folder *f,
 	if (rc == 0 && any)
 		rc = cw_evidence_probe(r.migs, f, r.mtable, o ? o->profile :
 				       NULL, err);
+	if (rc == 0)
+		rc = report_data(&r, o, err);
 	for (r.k = 0; rc == 0 && r.k < f->n_migrations; r.k++)
 		report_drops(&r);
 	free_migs(r.migs, f->n_migrations);

@@ -129,6 +129,8 @@ typedef struct cw_lint_mig {
 	size_t n, cap;
 	int has_pragma_fk;
 	int has_l011;        /* its first COMMIT was reported */
+	int data_fails;      /* evidence with rows: it fails on rows (L010
+			     ** said so) */
 	char *dangling;      /* measured: "posts (1), tags (1)", rows left
 			     ** pointing at nothing (foreign keys off), or
 			     ** NULL */
@@ -166,6 +168,10 @@ typedef struct cw_lint_read {
 	size_t commit_mig;   /* in which migration */
 	cw_text_cursor cur;  /* lines of the migration being read */
 } cw_lint_read;
+
+/* 1 if migration g has a statement of `kind` aimed at table `name`. */
+int cw_lint_targets(const cw_lint_mig *g, cw_lint_kind kind,
+		    const char *name);
 
 /* After the last migration: a COMMIT that nothing reopened makes the
 ** migrator's own final COMMIT fail; its L011 becomes an L001 error. */

@@ -453,6 +453,9 @@ static int trial(run *x, size_t k)
 	sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY, fk, NULL);
 	sqlite3_exec(x->db, "ROLLBACK TO cw_trial; RELEASE cw_trial", NULL,
 		     NULL, NULL);
+	if (rc >= 0 && h->after_trial &&
+	    h->after_trial(h->ctx, x->db, k, failed, x->err) < 0)
+		rc = -1;
 	if (rc < 0)
 		return x->err->code ? x->err->code : CW_EINVAL;
 	return 0;

@@ -103,6 +103,10 @@ typedef struct cw_migrate_hooks {
 	/* failed: a piece of it failed (keep_going or trial) */
 	int (*after_migration)(void *ctx, sqlite3 *db, size_t k,
 			       int is_trial, int failed, cw_error *err);
+	/* After a trial was rolled back, before the migration runs for
+	** real: a caller may change the data it runs on (optional). */
+	int (*after_trial)(void *ctx, sqlite3 *db, size_t k, int failed,
+			   cw_error *err);
 } cw_migrate_hooks;
 
 typedef struct cw_migrate_options {

@@ -148,7 +148,8 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 }
 
 static const cw_migrate_hooks recording = {
-	NULL, before_migration, before_piece, after_piece, after_migration
+	NULL, before_migration, before_piece, after_piece, after_migration,
+	NULL
 };
 
 /* x prepared with the recording hooks around r. */

@@ -322,7 +322,9 @@ END_TEST
 
 /* The probe's rows never reach later migrations: a NOT NULL column
 ** added after the rebuild applies on the schema alone, as in production,
-** so the probe goes on and measures the second rebuild too. */
+** so the probe goes on and measures the second rebuild too.  The second
+** rebuild copies id and name only, so the email the first one added is
+** reset on every row: the evidence with rows says so (L012). */
 START_TEST(test_rows_rolled_back)
 {
 	cw_diags d = CW_DIAGS_INIT;
@@ -331,10 +333,12 @@ START_TEST(test_rows_rolled_back)
 			     REBUILD_USERS(OFF) ON, NULL};
 
 	lint_dir(&d, folder("rolled", sql));
-	if (d.n != 3)
+	if (d.n != 4)
 		dump(&d);
+	ck_assert_uint_eq(d.n, 4);
 	ck_assert_uint_eq(count_code(&d, "L009"), 2);
 	ck_assert_uint_eq(count_code(&d, "L002"), 1);
+	ck_assert_uint_eq(count_code(&d, "L012"), 1);
 	cw_diags_free(&d);
 }
 END_TEST

@@ -1,0 +1,563 @@
+/*
+** evidence_data.c - every migration tried on rows, what they become
+** measured.  Design in evidence_data.h.
+*/
+#include "evidence_data.h"
+#include "db.h"
+#include "lint_int.h"
+#include "migrate.h"
+#include "text.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* One table as it was before the tried migration. */
+typedef struct saved {
+	char *name;
+	char **cols;         /* its columns (the key columns among them) */
+	size_t n_cols;
+	char **keys;         /* primary key columns, or none: rowid */
+	size_t n_keys;
+	long long rows;
+} saved;
+
+typedef struct run {
+	const cw_folder *f;
+	const cw_data_options *o;
+	const char *mtable;
+	cw_data_evidence *out;
+	cw_error *err;
+	saved *tables;
+	size_t n_tables;
+	size_t fail_piece;   /* the trial's failure: 1-based piece, 0 none */
+	int fail_line;
+	char fail_msg[512];
+	size_t tentative;    /* index of this migration's FAILS, or -1 */
+} run;
+
+static int nomem(run *x)
+{
+	return cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0,
+			    "out of memory measuring rows");
+}
+
+/* A formatted statement; NULL when out of memory. */
+static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sqlf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* The single integer a query returns, or -1. */
+static long long count_of(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int add_name(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void free_names(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void free_saved(run *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->n_tables; i++) {
+		free(x->tables[i].name);
+		free_names(x->tables[i].cols, x->tables[i].n_cols);
+		free_names(x->tables[i].keys, x->tables[i].n_keys);
+	}
+	free(x->tables);
+	x->tables = NULL;
+	x->n_tables = 0;
+}
+
+/* The ordinary tables of main: not internal, virtual or shadow, not the
+** migrations table. */
+static int list_tables(run *x, sqlite3 *db, char ***out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_list "
+				    "WHERE schema = 'main' AND type = 'table' "
+				    "AND name NOT LIKE 'sqlite\\_%' ESCAPE "
+				    "'\\' ORDER BY name", -1, &st, NULL);
+
+	*out = NULL;
+	*n = 0;
+	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		if (t == NULL || strcasecmp(t, x->mtable) == 0)
+			continue;
+		if (add_name(out, n, t) != 0) {
+			sqlite3_finalize(st);
+			return nomem(x);
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Columns (visible) and primary key columns of main.t. */
+static int columns_of(sqlite3 *db, const char *t, char ***cols, size_t *nc,
+		      char ***keys, size_t *nk)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0, max_pk = 0, i;
+
+	*cols = *keys = NULL;
+	*nc = *nk = 0;
+	if (sqlite3_prepare_v2(db, "SELECT name, pk, hidden FROM "
+			       "pragma_table_xinfo(?1, 'main') ORDER BY cid",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC) == SQLITE_OK)
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			const char *c = (const char *)
+				sqlite3_column_text(st, 0);
+			if (c == NULL || sqlite3_column_int(st, 2) == 1)
+				continue;
+			rc = add_name(cols, nc, c);
+			if (sqlite3_column_int(st, 1) > max_pk)
+				max_pk = sqlite3_column_int(st, 1);
+		}
+	/* The key, in primary-key order. */
+	for (i = 1; rc == 0 && i <= max_pk; i++) {
+		sqlite3_reset(st);
+		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
+			if (sqlite3_column_int(st, 1) == i)
+				rc = add_name(keys, nk, (const char *)
+					      sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int has_rowid(sqlite3 *db, const char *t)
+{
+	char *q = cw_db_quote_ident(t);
+	char *sql = q ? sqlf("SELECT rowid FROM main.%s LIMIT 0", q) : NULL;
+	sqlite3_stmt *st = NULL;
+	int ok = sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+		 SQLITE_OK;
+
+	sqlite3_finalize(st);
+	free(sql);
+	free(q);
+	return ok;
+}
+
+/* Copy every table aside into temp.cw_b<i>, with its rowid when the
+** key is the rowid. */
+static int save_tables(run *x, sqlite3 *db)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	int rc = list_tables(x, db, &names, &n);
+
+	free_saved(x);
+	x->tables = calloc(n + 1, sizeof(*x->tables));
+	if (rc != 0 || x->tables == NULL) {
+		free_names(names, n);
+		return rc ? rc : nomem(x);
+	}
+	for (i = 0; i < n; i++) {
+		saved *s = &x->tables[x->n_tables];
+		char *q = cw_db_quote_ident(names[i]), *sql;
+		if (q == NULL || columns_of(db, names[i], &s->cols,
+					    &s->n_cols, &s->keys,
+					    &s->n_keys) != 0) {
+			free(q);
+			free_names(names, n);
+			return nomem(x);
+		}
+		s->name = names[i];
+		names[i] = NULL;
+		x->n_tables++;
+		if (s->n_keys == 0 && !has_rowid(db, s->name)) {
+			s->rows = -1;   /* no key to follow rows by */
+			free(q);
+			continue;
+		}
+		sql = sqlf("CREATE TEMP TABLE \"cw_b%zu\" AS SELECT %s* FROM "
+			   "main.%s", i, s->n_keys ? "" :
+			   "rowid AS \"cw rowid\", ", q);
+		if (sql == NULL || sqlite3_exec(db, sql, NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			s->rows = -1;
+		} else {
+			free(sql);
+			sql = sqlf("SELECT count(*) FROM temp.\"cw_b%zu\"", i);
+			s->rows = count_of(db, sql);
+		}
+		free(sql);
+		free(q);
+	}
+	free_names(names, n);
+	return 0;
+}
+
+static int push(run *x, cw_dv_kind kind, size_t k, const char *table,
+		const char *column, long long rows, long long lost)
+{
+	cw_data_evidence *e = x->out;
+	cw_data_verdict *v = realloc(e->items, (e->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return nomem(x);
+	e->items = v;
+	v = &v[e->n];
+	memset(v, 0, sizeof(*v));
+	v->kind = kind;
+	v->entry = k;
+	v->rows = rows;
+	v->lost = lost;
+	if ((table && (v->table = strdup(table)) == NULL) ||
+	    (column && (v->column = strdup(column)) == NULL)) {
+		free(v->table);
+		return nomem(x);
+	}
+	e->n++;
+	return 0;
+}
+
+static int says_so(run *x, size_t k, const char *t, int values)
+{
+	return x->o->says_so && x->o->says_so(x->o->says_ctx, k, t, values);
+}
+
+/* The column of main.t named like c, or NULL. */
+static const char *find_col(char **cols, size_t n, const char *c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(cols[i], c) == 0)
+			return cols[i];
+	return NULL;
+}
+
+/* "n.k1 IS b.k1 AND ..." (or the rowid) for table s saved as cw_b<i>;
+** NULL when the key did not survive. */
+static char *join_on(const saved *s, char **cols, size_t n_cols)
+{
+	char *on = strdup(""), *more;
+	size_t i;
+
+	if (s->n_keys == 0) {
+		free(on);
+		return strdup("n.rowid IS b.\"cw rowid\"");
+	}
+	for (i = 0; on && i < s->n_keys; i++) {
+		char *q = cw_db_quote_ident(s->keys[i]);
+		if (q == NULL || !find_col(cols, n_cols, s->keys[i])) {
+			free(q);
+			free(on);
+			return NULL;
+		}
+		more = sqlf("%s%sn.%s IS b.%s", on, i ? " AND " : "", q, q);
+		free(q);
+		free(on);
+		on = more;
+	}
+	return on;
+}
+
+/* Rows and values of saved table i against what main holds now. */
+static int compare_one(run *x, sqlite3 *db, size_t k, size_t i)
+{
+	const saved *s = &x->tables[i];
+	char **cols = NULL, **keys = NULL, *q = NULL, *on = NULL, *sql;
+	size_t nc = 0, nk = 0, c;
+	long long lost, matched;
+	int rc = 0;
+
+	if (s->rows <= 0 || columns_of(db, s->name, &cols, &nc, &keys,
+				       &nk) != 0 || nc == 0)
+		goto done;     /* gone (dropped: said so), or nothing */
+	if (s->n_keys == 0 && !has_rowid(db, s->name))
+		goto done;
+	q = cw_db_quote_ident(s->name);
+	on = q ? join_on(s, cols, nc) : NULL;
+	if (on == NULL)
+		goto done;
+	sql = sqlf("SELECT count(*) FROM temp.\"cw_b%zu\" AS b WHERE NOT "
+		   "EXISTS (SELECT 1 FROM main.%s AS n WHERE %s)", i, q, on);
+	lost = count_of(db, sql);
+	free(sql);
+	if (lost > 0 && !says_so(x, k, s->name, 0))
+		rc = push(x, CW_DV_ROWS_LOST, k, s->name, NULL, s->rows,
+			  lost);
+	for (c = 0; rc == 0 && c < s->n_cols; c++) {
+		char *qc;
+		if (find_col(s->keys, s->n_keys, s->cols[c]) ||
+		    !find_col(cols, nc, s->cols[c]) ||
+		    says_so(x, k, s->name, 1))
+			continue;
+		qc = cw_db_quote_ident(s->cols[c]);
+		/* A value converted by a new affinity is the same value. */
+		sql = qc ? sqlf("SELECT count(*), sum(b.%s IS NOT n.%s AND "
+				"CAST(b.%s AS TEXT) IS NOT CAST(n.%s AS "
+				"TEXT)) FROM temp.\"cw_b%zu\" AS b JOIN "
+				"main.%s AS n ON %s", qc, qc, qc, qc, i, q,
+				on) : NULL;
+		free(qc);
+		if (sql == NULL) {
+			rc = nomem(x);
+			break;
+		}
+		matched = count_of(db, sql);
+		{
+			sqlite3_stmt *st = NULL;
+			long long changed = 0;
+			if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+			    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+				changed = sqlite3_column_int64(st, 1);
+			sqlite3_finalize(st);
+			if (changed > 0)
+				rc = push(x, CW_DV_VALUES_LOST, k, s->name,
+					  s->cols[c], matched, changed);
+		}
+		free(sql);
+	}
+done:
+	free(on);
+	free(q);
+	free_names(cols, nc);
+	free_names(keys, nk);
+	return rc;
+}
+
+/* Remove every row (foreign keys off for the while) so that a migration
+** that fails on rows still runs, on none. */
+static void clear_rows(run *x, sqlite3 *db)
+{
+	char **names = NULL;
+	size_t n = 0, i;
+	int fk = 1;
+
+	if (list_tables(x, db, &names, &n) != 0)
+		return;
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &fk);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, NULL);
+	for (i = 0; i < n; i++) {
+		char *q = cw_db_quote_ident(names[i]);
+		char *sql = q ? sqlf("DELETE FROM main.%s", q) : NULL;
+		if (sql)
+			sqlite3_exec(db, sql, NULL, NULL, NULL);
+		free(sql);
+		free(q);
+	}
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, fk, NULL);
+	free_names(names, n);
+}
+
+/* The default filler: one synthetic row in every empty table (and the
+** parents it needs), from evidence_fill.c. */
+static int default_fill(run *x, sqlite3 *db)
+{
+	cw_ev_graph g;
+	size_t *roots, n = 0, i;
+	int rc;
+
+	memset(&g, 0, sizeof(g));
+	rc = cw_ev_graph_load(&g, db, x->mtable, x->err);
+	if (rc == CW_ESQL) {
+		cw_error_clear(x->err);
+		return 0;
+	}
+	roots = rc == 0 ? calloc(g.n + 1, sizeof(*roots)) : NULL;
+	if (rc == 0 && roots == NULL)
+		rc = nomem(x);
+	for (i = 0; rc == 0 && i < g.n; i++) {
+		char *sql = sqlf("SELECT count(*) FROM main.%s",
+				 g.tables[i].quoted);
+		if (count_of(db, sql) == 0)
+			roots[n++] = i;
+		free(sql);
+	}
+	if (rc == 0 && n > 0)
+		rc = cw_ev_graph_relevant(&g, roots, n, x->err);
+	if (rc == 0 && n > 0)
+		rc = cw_ev_fill(db, &g, x->err);
+	free(roots);
+	cw_ev_graph_free(&g);
+	return rc;
+}
+
+static int on_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
+			cw_error *err)
+{
+	run *x = ctx;
+	int rc;
+
+	(void)err;
+	if (is_trial) {
+		x->fail_piece = 0;
+		return save_tables(x, db);
+	}
+	rc = x->o->fill ? x->o->fill(x->o->fill_ctx, db, k, x->err) :
+			  default_fill(x, db);
+	return rc < 0 ? rc : CW_HOOK_TRIAL;
+}
+
+static int after_piece(void *ctx, sqlite3 *db, size_t k, size_t p,
+		       int is_trial, const cw_piece_outcome *o,
+		       cw_error *err)
+{
+	run *x = ctx;
+
+	(void)db;
+	(void)err;
+
+	if (!is_trial || o->verdict == CW_PIECE_OK || x->fail_piece)
+		return 0;
+	x->fail_piece = p + 1;
+	x->fail_line = x->f->migrations[k].pieces.items[p].line;
+	snprintf(x->fail_msg, sizeof(x->fail_msg), "%s", o->message);
+	return 0;
+}
+
+static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
+			   int failed, cw_error *err)
+{
+	run *x = ctx;
+	size_t i;
+	int rc = 0;
+
+	(void)err;
+	if (!is_trial) {
+		/* It fails without rows too: S005's, not a data verdict. */
+		if (failed && x->tentative != (size_t)-1 &&
+		    x->tentative == x->out->n - 1) {
+			cw_data_verdict *v = &x->out->items[--x->out->n];
+			free(v->message);
+			free(v->table);
+			free(v->column);
+		}
+		x->tentative = (size_t)-1;
+		return 0;
+	}
+	if (failed && x->fail_piece) {
+		rc = push(x, CW_DV_FAILS, k, NULL, NULL, 0, 0);
+		if (rc == 0) {
+			cw_data_verdict *v = &x->out->items[x->out->n - 1];
+			v->piece = x->fail_piece;
+			v->line = x->fail_line;
+			v->message = strdup(x->fail_msg);
+			x->tentative = x->out->n - 1;
+			if (v->message == NULL)
+				rc = nomem(x);
+		}
+	}
+	for (i = 0; rc == 0 && !failed && i < x->n_tables; i++)
+		rc = compare_one(x, db, k, i);
+	free_saved(x);
+	return rc;
+}
+
+static int after_trial(void *ctx, sqlite3 *db, size_t k, int failed,
+		       cw_error *err)
+{
+	run *x = ctx;
+
+	(void)k;
+	(void)err;
+	if (failed)
+		clear_rows(x, db);
+	return 0;
+}
+
+int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
+			 const cw_data_options *o, cw_error *err)
+{
+	cw_migrate_hooks hooks = {NULL, on_migration, NULL, after_piece,
+				  after_migration, after_trial};
+	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
+	cw_data_options defaults = CW_DATA_OPTIONS_INIT;
+	cw_migrate_result r;
+	sqlite3 *db = NULL;
+	char *path = NULL;
+	run x;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&x, 0, sizeof(x));
+	x.f = f;
+	x.o = o ? o : &defaults;
+	x.mtable = x.o->table ? x.o->table : CW_MIGRATIONS_TABLE;
+	x.out = out;
+	x.err = err;
+	x.tentative = (size_t)-1;
+	hooks.ctx = &x;
+	mo.table = x.o->table;
+	mo.profile = x.o->profile;
+	mo.keep_going = 1;
+	mo.hooks = &hooks;
+	rc = cw_db_open_scratch(&db, &path, NULL, err);
+	if (rc != 0)
+		return rc;
+	rc = cw_migrate_db(&r, db, f, &mo, err);
+	if (rc == CW_ESQL) {
+		cw_error_clear(err);
+		rc = 0;
+	}
+	free_saved(&x);
+	cw_migrate_result_free(&r);
+	cw_db_close_scratch(db, path);
+	return rc;
+}
+
+void cw_data_evidence_free(cw_data_evidence *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->n; i++) {
+		free(e->items[i].table);
+		free(e->items[i].column);
+		free(e->items[i].message);
+	}
+	free(e->items);
+	free(e->unfilled);
+	memset(e, 0, sizeof(*e));
+}

@@ -1,0 +1,87 @@
+/*
+** evidence_data.h - check's evidence with rows: every migration of the
+** folder is tried, with the engine, on a database that holds rows in
+** every table, and what the rows become is measured.
+**
+** The folder is applied once, in order, on a scratch file database, as
+** the migrator applies it (migrate.h, keep-going).  Before each migration
+** the tables are topped up with rows (the filler; rows written then stay,
+** so later migrations meet rows of earlier vintages, written before their
+** columns existed).  Each migration is first tried inside a savepoint:
+** every table's rows are copied aside, the pieces run (transaction
+** control followed, not executed), and then
+**  - a piece that fails is a migration that fails on a populated
+**    database (the same migration on the empty database is S005's);
+**  - a table that survives by name and lost rows (by primary key, or
+**    rowid), or a column that survives by name whose values changed, is
+**    a loss, unless the migration says so itself (a DELETE from the
+**    table for rows, an UPDATE of it for values: says_so).
+** The trial is rolled back; when it failed, the rows are removed so the
+** migration and the rest of the folder still run, and filling starts
+** again at the next one.  Verdicts are this module's own type; lint reads
+** them.
+*/
+#ifndef CW_EVIDENCE_DATA_H
+#define CW_EVIDENCE_DATA_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include "error.h"
+#include "folder.h"
+#include "profile.h"
+
+typedef enum cw_dv_kind {
+	CW_DV_FAILS = 1,     /* the migration fails with rows */
+	CW_DV_ROWS_LOST,     /* rows of a surviving table vanished */
+	CW_DV_VALUES_LOST    /* a surviving column's values changed */
+} cw_dv_kind;
+
+typedef struct cw_data_verdict {
+	cw_dv_kind kind;
+	size_t entry;        /* the migration */
+	size_t piece;        /* FAILS: 1-based failing piece; else 0 */
+	int line;            /* FAILS: the piece's first line */
+	char *table;         /* ROWS/VALUES: the table */
+	char *column;        /* VALUES: the column */
+	long long rows;      /* rows before (VALUES: rows matched) */
+	long long lost;      /* rows lost, or values changed */
+	char *message;       /* FAILS: what SQLite said */
+} cw_data_verdict;
+
+typedef struct cw_data_evidence {
+	cw_data_verdict *items;
+	size_t n;
+	char *unfilled;      /* "a, b": tables the filler left empty, or
+			     ** NULL */
+} cw_data_evidence;
+
+/* Top up the tables of db with rows before migration k (it must leave
+** every table it can fill holding rows).  0 or a negative CW_E* code. */
+typedef int (*cw_data_fill)(void *ctx, sqlite3 *db, size_t k,
+			    cw_error *err);
+
+/* Does migration k say itself that rows of table (values: values of it)
+** go?  1 if so. */
+typedef int (*cw_data_says_so)(void *ctx, size_t k, const char *table,
+			       int values);
+
+typedef struct cw_data_options {
+	const char *table;          /* migrations table, NULL = drizzle's */
+	const cw_profile *profile;  /* NULL: the stock migrator */
+	cw_data_fill fill;          /* NULL: one synthetic row per empty
+				    ** table (evidence_fill.c) */
+	void *fill_ctx;
+	cw_data_says_so says_so;    /* NULL: nothing is said */
+	void *says_ctx;
+} cw_data_options;
+
+#define CW_DATA_OPTIONS_INIT {NULL, NULL, NULL, NULL, NULL, NULL}
+
+/* Run the folder with rows and fill out.  Returns 0 (whatever was found),
+** CW_ENOMEM, or CW_EIO when no scratch database could be made. */
+int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
+			 const cw_data_options *o, cw_error *err);
+
+void cw_data_evidence_free(cw_data_evidence *e);
+
+#endif
