@@ -56,8 +56,14 @@ typedef struct cw_schema_fk {
 			       ** "SET DEFAULT" or "RESTRICT" */
 	char *on_update;
 	int deferred;          /* DEFERRABLE INITIALLY DEFERRED */
+	char *name;            /* CONSTRAINT name (a snapshot: its key), or
+			       ** NULL; not compared */
 } cw_schema_fk;
 
+/* A live table's indexes come in sqlite_master order, the automatic
+** index of a WITHOUT ROWID table's primary key (origin 'p', not in
+** sqlite_master) last.  A snapshot's: its indexes, then its
+** uniqueConstraints (origin 'u'). */
 typedef struct cw_schema_index {
 	char *name;            /* sqlite_autoindex_... for constraints */
 	char **columns;        /* names; an expression's text for an
@@ -66,7 +72,9 @@ typedef struct cw_schema_index {
 	int unique;
 	char *where;           /* a partial index's condition, or NULL */
 	char origin;           /* 'c' CREATE INDEX, 'u' UNIQUE constraint,
-			       ** 'p' PRIMARY KEY */
+			       ** 'p' PRIMARY KEY (a non-INTEGER or WITHOUT
+			       ** ROWID key: compared through the columns'
+			       ** pk, not as an index) */
 } cw_schema_index;
 
 typedef struct cw_schema_check {
@@ -82,7 +90,8 @@ typedef struct cw_schema_table {
 	size_t n_columns;
 	cw_schema_fk *fks;
 	size_t n_fks;
-	cw_schema_index *indexes;  /* CREATE INDEX and UNIQUE constraints */
+	cw_schema_index *indexes;  /* CREATE INDEX, UNIQUE constraints and
+				   ** primary-key indexes (origin) */
 	size_t n_indexes;
 	cw_schema_check *checks;
 	size_t n_checks;
@@ -91,11 +100,12 @@ typedef struct cw_schema_table {
 	int fk_level;          /* scratch for cw_schema_order */
 } cw_schema_table;
 
-/* A trigger or a view. */
+/* A trigger, a view or a virtual table. */
 typedef struct cw_schema_object {
 	char *name;
-	char *table;           /* a trigger's table; a view's NULL */
-	char *sql;
+	char *table;           /* a trigger's table; otherwise NULL */
+	char *sql;             /* CREATE text; a snapshot's view: its
+			       ** definition (the SELECT), or NULL */
 } cw_schema_object;
 
 typedef struct cw_schema {
@@ -112,6 +122,14 @@ typedef struct cw_schema {
 	size_t *order;
 	size_t n_order;
 	int *is_cyclic;            /* parallel to tables */
+	/* Virtual tables (CREATE VIRTUAL TABLE) are not in tables: nothing
+	** about them is a column, key or index cw could model, and their
+	** shadow tables are left out altogether. */
+	cw_schema_object *virtual_tables;
+	size_t n_virtual_tables;
+	int is_snapshot;           /* read from a snapshot: it cannot know
+				   ** triggers, virtual tables, COLLATE,
+				   ** DEFERRABLE, WITHOUT ROWID or STRICT */
 } cw_schema;
 
 typedef struct cw_schema_options {
@@ -122,18 +140,35 @@ typedef struct cw_schema_options {
 
 /* Introspect the main database of db: every ordinary table (no sqlite_
 ** internals, no virtual tables' shadow tables, not skip_table), its
-** columns, keys, indexes, checks; triggers and views.  Read-only; runs
-** no SQL the database owns.  Fills out->order.  Returns 0, CW_ESQL or
-** CW_ENOMEM. */
+** columns, keys, indexes, checks; triggers, views and virtual tables.
+** Read-only: only PRAGMA table functions and sqlite_master are read, no
+** SQL the database owns (views, triggers, defaults) is run.  A STRICT
+** table's ANY column has BLOB affinity (no conversion).  Fills
+** out->order.  Returns 0, CW_ESQL or CW_ENOMEM; out is then empty. */
 int cw_schema_read_db(cw_schema *out, sqlite3 *db,
 		      const cw_schema_options *o, cw_error *err);
 
 /* Read a drizzle-kit sqlite snapshot (meta/NNNN_snapshot.json; version
 ** 5 and 6, and the older shapes real histories hold) from text[0..len).
 ** path names it in errors.  Returns 0, CW_EINVAL (with err naming the
-** path, line and what is wrong) or CW_ENOMEM. */
+** path, line and what is wrong) or CW_ENOMEM.
+**
+** Mapping: a column's type as written, primaryKey (or its place in
+** compositePrimaryKeys) as pk, notNull, autoincrement, default as SQL
+** text (a string as it is, a number as the JSON text, a boolean as
+** true/false: what drizzle-kit writes after DEFAULT), generated.  Indexes
+** (where; an expression column as its text) and uniqueConstraints
+** (origin 'u') as indexes; foreignKeys with their actions upper-cased;
+** checkConstraints as table checks; views with their definition
+** (isExisting views, which no migration creates, left out).  Members cw
+** does not use (_meta, internal, enums, id, prevId) are not checked.
+** Fills out->order; is_snapshot is set. */
 int cw_schema_read_snapshot(cw_schema *out, const char *path,
 			    const char *text, size_t len, cw_error *err);
+
+/* The same for the file at path (CW_ENOTFOUND/CW_EIO when unreadable). */
+int cw_schema_read_snapshot_file(cw_schema *out, const char *path,
+				 cw_error *err);
 
 /* The table called name (case-insensitive), or NULL. */
 const cw_schema_table *cw_schema_find(const cw_schema *s, const char *name);
@@ -145,7 +180,7 @@ const cw_schema_column *cw_schema_column_find(const cw_schema_table *t,
 /* Compute s->order and s->is_cyclic from the foreign keys. */
 int cw_schema_order(cw_schema *s, cw_error *err);
 
-/* SQLite's affinity rule for a declared type. */
+/* SQLite's affinity rule for a declared type (no type: BLOB). */
 cw_affinity cw_schema_affinity(const char *declared_type);
 
 void cw_schema_free(cw_schema *s);

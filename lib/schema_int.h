@@ -1,0 +1,107 @@
+/*
+** schema_int.h - what the schema model's files share.  Not public.
+**
+** schema.c          the model: lookups, affinity, foreign-key order, free
+** schema_db.c       introspection of a live database (PRAGMAs)
+** schema_sql.c      what only the CREATE text says (COLLATE, CHECK,
+**                   AUTOINCREMENT, GENERATED, DEFERRABLE, index
+**                   expressions and WHERE, a view's SELECT), read from
+**                   sqlscan.h tokens
+** schema_snapshot.c drizzle-kit snapshots
+** schema_compare.c  the normalised comparison
+*/
+#ifndef CW_SCHEMA_INT_H
+#define CW_SCHEMA_INT_H
+
+#include "schema.h"
+#include "sqlscan.h"
+
+/* Grow an array of n items of `size` bytes by one zeroed slot: the new
+** array (the old one is then invalid), or NULL with the old one intact. */
+void *cw_schema_grow(void *items, size_t n, size_t size);
+
+/* Append a zeroed slot to arr (n items), pointing `slot` at it, or set
+** slot to NULL when out of memory (arr is then unchanged). */
+#define CW_SCHEMA_PUSH(arr, n, slot) do { \
+	void *g_ = cw_schema_grow((arr), (n), sizeof(*(arr))); \
+	if (g_ != NULL) { \
+		(arr) = g_; \
+		(slot) = &(arr)[(n)++]; \
+	} else { \
+		(slot) = NULL; \
+	} \
+} while (0)
+
+/* A copy of s[0..n) with a NUL, or NULL when out of memory. */
+char *cw_schema_strndup(const char *s, size_t n);
+
+/* A copy of s (NULL stays NULL: check s before blaming memory). */
+char *cw_schema_strdup(const char *s);
+
+/* The text from toks[a] to the end of toks[b - 1] (a < b), as written. */
+char *cw_schema_slice(const char *text, const cw_tok *toks, size_t a,
+		      size_t b);
+
+/* Index of the ')' matching the '(' at toks[i], or n when unbalanced. */
+size_t cw_schema_match_paren(const char *text, const cw_tok *toks,
+			     size_t n, size_t i);
+
+/* Set err to CW_ENOMEM about `what`; returns CW_ENOMEM. */
+int cw_schema_oom(cw_error *err, const char *what);
+
+void cw_schema_column_free(cw_schema_column *c);
+void cw_schema_fk_free(cw_schema_fk *f);
+void cw_schema_index_free(cw_schema_index *x);
+void cw_schema_check_free(cw_schema_check *c);
+void cw_schema_table_free(cw_schema_table *t);
+void cw_schema_object_free(cw_schema_object *o);
+void cw_schema_names_free(char **v, size_t n);
+
+/* ---- what the CREATE text says (schema_sql.c) ---- */
+
+/* One column definition's extras. */
+typedef struct cw_sql_column {
+	char *name;
+	char *collate;
+	int autoincrement;
+	char *generated_sql;
+} cw_sql_column;
+
+/* One foreign key clause as written. */
+typedef struct cw_sql_fk {
+	char *name;            /* CONSTRAINT name, or NULL */
+	char **from;
+	size_t n_from;
+	char *parent;
+	char **to;             /* empty: the parent's key, implied */
+	size_t n_to;
+	int deferred;
+	int used;              /* matched to a PRAGMA foreign key */
+} cw_sql_fk;
+
+typedef struct cw_sql_table {
+	cw_sql_column *columns;
+	size_t n_columns;
+	cw_schema_check *checks;
+	size_t n_checks;
+	cw_sql_fk *fks;
+	size_t n_fks;
+} cw_sql_table;
+
+/* Read CREATE TABLE text.  A CREATE TABLE ... AS SELECT has no
+** definitions and gives an empty result.  Returns 0 or CW_ENOMEM. */
+int cw_sql_parse_table(cw_sql_table *out, const char *sql, cw_error *err);
+void cw_sql_table_free(cw_sql_table *t);
+
+/* The n key items of CREATE INDEX text (COLLATE and ASC/DESC left off)
+** into out[0..n) (entries the text has no item for stay NULL), and its
+** WHERE condition into *where (NULL when none).  Returns 0 or
+** CW_ENOMEM. */
+int cw_sql_parse_index(char **out, size_t n, char **where, const char *sql,
+		       cw_error *err);
+
+/* The SELECT of CREATE VIEW text into *out (NULL when the text has no
+** AS).  Returns 0 or CW_ENOMEM. */
+int cw_sql_view_select(char **out, const char *sql, cw_error *err);
+
+#endif
