@@ -187,16 +187,25 @@ void cw_schema_free(cw_schema *s);
 
 /* ---- the comparison ---- */
 
+/* What differs, and both values ("" when a side has none).  `what` is
+** one of: "extra table" / "missing table" (only in a / only in b), and
+** per table "extra column", "missing column", "type", "not null",
+** "default", "primary key", "autoincrement", "generated", "collate",
+** "without rowid", "strict", "extra foreign key", "missing foreign key",
+** "foreign key columns", "on delete", "on update", "deferrable", "extra
+** index", "missing index", "index name", "unique index", "index
+** columns", "index where", "extra check", "missing check", "check name";
+** then "extra view", "missing view", "view" (table NULL, column the
+** view), "extra trigger", "missing trigger", "trigger" (table the
+** trigger's, column the trigger), "extra virtual table", "missing
+** virtual table", "virtual table".  column names the column, the foreign
+** key ("(a, b) REFERENCES p(x, y)"), the index or the check (its name,
+** or NULL). */
 typedef struct cw_schema_difference {
 	char *table;           /* NULL for a difference of the whole schema */
 	char *column;          /* or the index/foreign key/check it is
 			       ** about, or NULL */
-	char *what;            /* "missing table", "type", "not null",
-			       ** "default", "primary key", "autoincrement",
-			       ** "unique index", "index columns", "index
-			       ** where", "foreign key", "on delete", "check",
-			       ** "generated", "missing column", "extra
-			       ** column", ... */
+	char *what;
 	char *left;            /* the value in a ("" when absent) */
 	char *right;           /* the value in b */
 } cw_schema_difference;
@@ -218,13 +227,24 @@ typedef struct cw_schema_diff_options {
 /* Every difference between a and b, normalised: identifiers compared
 ** without quotes and case, types by their upper-case words, defaults and
 ** expressions by their tokens (whitespace, outer parentheses, quoting of
-** identifiers and letter case of keywords ignored), indexes and foreign
-** keys and checks as sets (clause order ignored).  In table, then column
-** order of a.  Returns 0 or CW_ENOMEM. */
+** identifiers, a table's own qualifier and letter case of keywords
+** ignored; defaults by the value SQLite stores under the column's
+** affinity), indexes and foreign keys and checks as sets (clause order
+** ignored), NO ACTION as no action, an implied parent key as the
+** parent's primary key.  Column order is not compared; against a
+** snapshot neither is what a snapshot cannot hold (see is_snapshot).
+** lib/schema_compare.c lists every rule.  In table, then column order
+** of a; then tables only in b; then views, triggers, virtual tables.
+** o may be NULL.  Returns 0 or CW_ENOMEM (out is then empty). */
 int cw_schema_compare(cw_schema_diff *out, const cw_schema *a,
 		      const cw_schema *b, const cw_schema_diff_options *o,
 		      cw_error *err);
 
 void cw_schema_diff_free(cw_schema_diff *d);
+
+/* One difference as one line into buf ("table.column: what: 'left' vs
+** 'right'"); returns buf. */
+const char *cw_schema_difference_text(char *buf, size_t n,
+				      const cw_schema_difference *d);
 
 #endif

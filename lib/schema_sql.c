@@ -123,6 +123,7 @@ static int references(const stmt *s, size_t i, size_t end, cw_sql_fk *fk)
 			   is_word(s, i, end, "DEFAULT") ||
 			   is_word(s, i, end, "PRIMARY") ||
 			   is_word(s, i, end, "UNIQUE") ||
+			   is_word(s, i, end, "FOREIGN") ||
 			   is_word(s, i, end, "GENERATED") ||
 			   is_word(s, i, end, "AS")) {
 			break;
@@ -196,8 +197,8 @@ static int column_def(cw_sql_table *t, const stmt *s, size_t i, size_t end,
 			fk->name = pending;
 			pending = NULL;
 			fk->from = calloc(1, sizeof(char *));
-			if (fk->from == NULL ||
-			    (fk->from[0] = cw_schema_strdup(col->name)) == NULL) {
+			if (fk->from == NULL || (fk->from[0] =
+			    cw_schema_strdup(col->name)) == NULL) {
 				rc = cw_schema_oom(s->err, "a foreign key");
 				break;
 			}
@@ -235,7 +236,15 @@ static int pk_autoincrement(cw_sql_table *t, const stmt *s, size_t open,
 	return 0;
 }
 
-/* A table constraint, toks[i..end). */
+static int is_constraint_start(const stmt *s, size_t i, size_t end)
+{
+	return is_word(s, i, end, "CONSTRAINT") ||
+	       is_word(s, i, end, "PRIMARY") ||
+	       is_word(s, i, end, "UNIQUE") || is_word(s, i, end, "CHECK") ||
+	       is_word(s, i, end, "FOREIGN");
+}
+
+/* One table constraint, toks[i..end). */
 static int table_constraint(cw_sql_table *t, const stmt *s, size_t i,
 			    size_t end)
 {
@@ -270,12 +279,26 @@ static int table_constraint(cw_sql_table *t, const stmt *s, size_t i,
 	return rc;
 }
 
-static int is_constraint_start(const stmt *s, size_t i, size_t end)
+/* Table constraints from toks[i] to `end`.  SQLite lets them follow
+** each other without a comma ("... ON DELETE cascade FOREIGN KEY ..."),
+** so each ends where the next begins. */
+static int table_constraints(cw_sql_table *t, const stmt *s, size_t i,
+			     size_t end)
 {
-	return is_word(s, i, end, "CONSTRAINT") ||
-	       is_word(s, i, end, "PRIMARY") ||
-	       is_word(s, i, end, "UNIQUE") || is_word(s, i, end, "CHECK") ||
-	       is_word(s, i, end, "FOREIGN");
+	int rc = 0;
+
+	while (rc == 0 && i < end) {
+		size_t next = i + (is_word(s, i, end, "CONSTRAINT") ? 3 : 1);
+		for (; next < end; next++) {
+			if (is_punct(s, next, end, '('))
+				next = close_of(s, next, end);
+			else if (is_constraint_start(s, next, end))
+				break;
+		}
+		rc = table_constraint(t, s, i, next < end ? next : end);
+		i = next;
+	}
+	return rc;
 }
 
 /* One item of the definition list, toks[a..b). */
@@ -284,7 +307,7 @@ static int table_item(cw_sql_table *t, const stmt *s, size_t a, size_t b)
 	cw_sql_column *col;
 
 	if (is_constraint_start(s, a, b))
-		return table_constraint(t, s, a, b);
+		return table_constraints(t, s, a, b);
 	CW_SCHEMA_PUSH(t->columns, t->n_columns, col);
 	if (col == NULL)
 		return cw_schema_oom(s->err, "a column definition");
@@ -408,7 +431,8 @@ int cw_sql_parse_index(char **out, size_t n, char **where, const char *sql,
 			a = i + 1;
 		}
 	}
-	if (rc == 0 && close + 2 < end && is_word(&s, close + 1, end, "WHERE") &&
+	if (rc == 0 && close + 2 < end &&
+	    is_word(&s, close + 1, end, "WHERE") &&
 	    (*where = cw_schema_slice(sql, s.t.items, close + 2, end)) == NULL)
 		rc = cw_schema_oom(err, "an index WHERE");
 	cw_toks_free(&s.t);
