@@ -328,10 +328,11 @@ static int comp_ready(const ord *o, size_t c, const unsigned char *done)
 
 	for (k = o->first[c]; k < o->first[c + 1]; k++) {
 		size_t i = o->members[k];
-		for (m = o->start[i]; m < o->start[i + 1]; m++)
+		for (m = o->start[i]; m < o->start[i + 1]; m++) {
 			size_t pc = o->comp[o->adj[m]];
 			if (pc != c && !done[pc])
 				return 0;
+		}
 	}
 	return 1;
 }
