@@ -25,6 +25,8 @@ static const command commands[] = {
 	 "verify a migration folder before it reaches a database"},
 	{"lock", cmd_lock,
 	 "write or extend the immutability lock file (meta/cw.lock)"},
+	{"fixtures", cmd_fixtures,
+	 "build a fixture database at a journal prefix, filled with rows"},
 	{"codes", cmd_codes,
 	 "list the diagnostic codes, or explain one (cw codes S001)"},
 };
