@@ -113,8 +113,10 @@ static int fail(snap *s, const char *key, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	/* "columns[1] is ...": an element's index joins its array's name */
 	return cw_error_set(s->err, CW_EINVAL, NULL, s->path, line,
-			    "snapshot %s %s", n ? field : "root", what);
+			    "snapshot %s%s%s", n ? field : "root",
+			    what[0] == '[' ? "" : " ", what);
 }
 
 static int oom(snap *s)

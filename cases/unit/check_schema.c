@@ -277,6 +277,37 @@ START_TEST(test_foreign_keys)
 }
 END_TEST
 
+/* SQLite takes table constraints one after another without commas
+** (karakeep's 0029 writes two FOREIGN KEY clauses so). */
+START_TEST(test_constraints_without_commas)
+{
+	cw_schema s;
+	const cw_schema_table *t;
+
+	model(&s, "CREATE TABLE p(id TEXT PRIMARY KEY);"
+	      "CREATE TABLE a(id TEXT PRIMARY KEY, p1 TEXT, p2 TEXT, x INT, "
+	      "FOREIGN KEY (p1) REFERENCES p(id) ON DELETE cascade "
+	      "FOREIGN KEY (p2) REFERENCES p DEFERRABLE INITIALLY DEFERRED "
+	      "CONSTRAINT x_pos CHECK (x > 0) UNIQUE (x) CHECK (x < 9) "
+	      "CONSTRAINT named_fk FOREIGN KEY (x) REFERENCES p(id))", NULL);
+	t = table(&s, "a");
+	ck_assert_uint_eq(t->n_fks, 3);
+	ck_assert_str_eq(t->fks[0].from[0], "p1");
+	ck_assert_str_eq(t->fks[0].on_delete, "CASCADE");
+	ck_assert_int_eq(t->fks[0].deferred, 0);
+	ck_assert_str_eq(t->fks[1].from[0], "p2");
+	ck_assert_int_eq(t->fks[1].deferred, 1);
+	ck_assert_str_eq(t->fks[2].name, "named_fk");
+	ck_assert_uint_eq(t->n_checks, 2);
+	ck_assert_str_eq(t->checks[0].name, "x_pos");
+	ck_assert_str_eq(t->checks[0].expr, "x > 0");
+	ck_assert_ptr_null(t->checks[1].name);
+	ck_assert_str_eq(t->checks[1].expr, "x < 9");
+	ck_assert_uint_eq(t->n_indexes, 2);
+	cw_schema_free(&s);
+}
+END_TEST
+
 /* Columns added later carry their constraints into the CREATE text. */
 START_TEST(test_added_columns)
 {
@@ -553,6 +584,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_keys_and_options);
 	tcase_add_test(tc, test_checks);
 	tcase_add_test(tc, test_foreign_keys);
+	tcase_add_test(tc, test_constraints_without_commas);
 	tcase_add_test(tc, test_added_columns);
 	tcase_add_test(tc, test_indexes);
 	tcase_add_test(tc, test_objects);
