@@ -431,6 +431,10 @@ int cw_schema_order(cw_schema *s, cw_error *err)
 		ord_free(&o);
 		free(done);
 		free(level);
+		free(s->order);
+		free(s->is_cyclic);
+		s->order = NULL;
+		s->is_cyclic = NULL;
 		return cw_schema_oom(err, "foreign-key order");
 	}
 	for (i = 0; i < o.n; i++)

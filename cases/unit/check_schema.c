@@ -244,7 +244,10 @@ START_TEST(test_foreign_keys)
 	      "CONSTRAINT ch_ab FOREIGN KEY (a, b) REFERENCES p(a, b) "
 	      "ON UPDATE SET NULL NOT DEFERRABLE INITIALLY DEFERRED, "
 	      "FOREIGN KEY (b) REFERENCES \"p\" (\"id\") "
-	      "DEFERRABLE INITIALLY IMMEDIATE)", NULL);
+	      "DEFERRABLE INITIALLY IMMEDIATE);"
+	      "CREATE TABLE two(x INT REFERENCES p(a), "
+	      "FOREIGN KEY (x) REFERENCES p(b) DEFERRABLE INITIALLY DEFERRED)",
+	      NULL);
 	t = table(&s, "ch");
 	ck_assert_uint_eq(t->n_fks, 4);
 	f = &t->fks[0];
@@ -273,6 +276,13 @@ START_TEST(test_foreign_keys)
 	ck_assert_str_eq(f->to[0], "id");
 	ck_assert_int_eq(f->deferred, 0);
 	ck_assert_uint_eq(table(&s, "p")->n_fks, 0);
+	/* one child column, two parents' columns: each its own clause */
+	t = table(&s, "two");
+	ck_assert_uint_eq(t->n_fks, 2);
+	ck_assert_str_eq(t->fks[0].to[0], "a");
+	ck_assert_int_eq(t->fks[0].deferred, 0);
+	ck_assert_str_eq(t->fks[1].to[0], "b");
+	ck_assert_int_eq(t->fks[1].deferred, 1);
 	cw_schema_free(&s);
 }
 END_TEST
@@ -545,10 +555,13 @@ START_TEST(test_order_cycles)
 	      "CREATE TABLE root(id INTEGER PRIMARY KEY);"
 	      "CREATE TABLE q(id INTEGER PRIMARY KEY, p INT REFERENCES p);"
 	      "CREATE TABLE r(id INTEGER PRIMARY KEY, q INT REFERENCES q);"
-	      "CREATE TABLE p(id INTEGER PRIMARY KEY, r INT REFERENCES r)",
+	      "CREATE TABLE p(id INTEGER PRIMARY KEY, r INT REFERENCES r);"
+	      "CREATE TABLE \"B\"(id INTEGER PRIMARY KEY, a INT REFERENCES "
+	      "a);"
+	      "CREATE TABLE a(id INTEGER PRIMARY KEY, b INT REFERENCES b)",
 	      NULL);
 	ck_assert_str_eq(order_text(buf, sizeof(buf), &s),
-			 "root m* z* leaf p* q* r*");
+			 "root m* z* leaf p* q* r* a* B*");
 	ck_assert_int_eq(table(&s, "m")->fk_level, 1);
 	ck_assert_int_eq(table(&s, "z")->fk_level, 1);
 	ck_assert_int_eq(table(&s, "leaf")->fk_level, 2);
@@ -556,7 +569,7 @@ START_TEST(test_order_cycles)
 	/* again: the same answer */
 	ck_assert_int_eq(cw_schema_order(&s, &err), 0);
 	ck_assert_str_eq(order_text(buf, sizeof(buf), &s),
-			 "root m* z* leaf p* q* r*");
+			 "root m* z* leaf p* q* r* a* B*");
 	cw_schema_free(&s);
 }
 END_TEST

@@ -178,20 +178,26 @@ START_TEST(test_defaults)
 	     " f TEXT DEFAULT \"text\", g TEXT DEFAULT NULL, h INT DEFAULT "
 	     "0x10, i REAL DEFAULT 1.5, j TEXT DEFAULT 7, k DEFAULT (1), "
 	     "l INT DEFAULT (-1), m TEXT DEFAULT (CURRENT_TIMESTAMP), "
-	     "n INT DEFAULT '1e2', o BLOB DEFAULT x'AB', p DEFAULT `w`)",
+	     "n INT DEFAULT '1e2', o BLOB DEFAULT x'AB', p DEFAULT `w`, "
+	     "q INT DEFAULT '-5', r INT DEFAULT +1, s REAL DEFAULT "
+	     "'+1.5e+3', u INT DEFAULT '.5')",
 	     "CREATE TABLE t(a INT DEFAULT 0, b INT DEFAULT 1, c INT DEFAULT "
 	     "0, d REAL DEFAULT 1, e NUMERIC DEFAULT 1, f TEXT DEFAULT "
 	     "'text', g TEXT, h INT DEFAULT 16, i REAL DEFAULT 1.50, j TEXT "
 	     "DEFAULT '7', k DEFAULT 1, l INT DEFAULT -1, m TEXT DEFAULT "
 	     "current_timestamp, n INT DEFAULT 100, o BLOB DEFAULT X'ab', "
-	     "p DEFAULT 'w')");
+	     "p DEFAULT 'w', q INT DEFAULT -5, r INT DEFAULT 1, s REAL "
+	     "DEFAULT 1500, u INT DEFAULT 0.5)");
 	/* ... and where it does not */
 	DIFF("CREATE TABLE t(a DEFAULT '1', b TEXT DEFAULT 1.0, "
 	     "c TEXT DEFAULT 'a', d INT DEFAULT 'x', e DEFAULT 1, "
-	     "f INT DEFAULT (1 + 1), g INT DEFAULT 9223372036854775807)",
+	     "f INT DEFAULT (1 + 1), g INT DEFAULT 9223372036854775807, "
+	     "h INT DEFAULT '1e', i INT DEFAULT '1e+', j INT DEFAULT '-', "
+	     "k INT DEFAULT '1 ')",
 	     "CREATE TABLE t(a DEFAULT 1, b TEXT DEFAULT 1, c TEXT DEFAULT "
 	     "'A', d INT DEFAULT 'X', e DEFAULT 1.0, f INT DEFAULT 2, "
-	     "g INT DEFAULT 9223372036854775806)",
+	     "g INT DEFAULT 9223372036854775806, h INT DEFAULT 1, "
+	     "i INT DEFAULT 1, j INT DEFAULT 0, k INT DEFAULT 1)",
 	     "t.a: default: ''1'' vs '1'\n"
 	     "t.b: default: '1.0' vs '1'\n"
 	     "t.c: default: ''a'' vs ''A''\n"
@@ -199,7 +205,11 @@ START_TEST(test_defaults)
 	     "t.e: default: '1' vs '1.0'\n"
 	     "t.f: default: '1 + 1' vs '2'\n"
 	     "t.g: default: '9223372036854775807' vs "
-	     "'9223372036854775806'\n");
+	     "'9223372036854775806'\n"
+	     "t.h: default: ''1e'' vs '1'\n"
+	     "t.i: default: ''1e+'' vs '1'\n"
+	     "t.j: default: ''-'' vs '0'\n"
+	     "t.k: default: ''1 '' vs '1'\n");
 }
 END_TEST
 

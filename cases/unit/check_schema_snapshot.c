@@ -39,7 +39,8 @@ static const char *const v6[] = {
 	"        \"big\": {\"name\": \"big\", \"type\": \"integer\", "
 	"\"primaryKey\": false, \"notNull\": false, \"default\": 1e+21},",
 	"        \"flag\": {\"name\": \"flag\", \"type\": \"integer\", "   /* 20 */
-	"\"primaryKey\": false, \"notNull\": true, \"default\": false},",
+	"\"primaryKey\": false, \"notNull\": true, "
+	"\"default\": false},",
 	"        \"at\": {\"name\": \"at\", \"type\": \"integer\", "
 	"\"primaryKey\": false, \"notNull\": false, \"default\": "
 	"\"(unixepoch())\"},",
@@ -321,6 +322,27 @@ START_TEST(test_older_versions)
 }
 END_TEST
 
+/* A key written with an escape: the number is read back from its value;
+** a JSON null default is drizzle-kit's DEFAULT null. */
+START_TEST(test_default_fallbacks)
+{
+	static const char text[] =
+		"{\"version\": \"6\", \"dialect\": \"sqlite\", \"tables\": "
+		"{\"t\": {\"name\": \"t\", \"columns\": {\"\\u0061\": "
+		"{\"name\": \"a\", \"type\": \"real\", \"primaryKey\": "
+		"false, \"notNull\": false, \"default\": 2.50}, \"b\": "
+		"{\"name\": \"b\", \"type\": \"text\", \"primaryKey\": "
+		"false, \"notNull\": false, \"default\": null}}, "
+		"\"indexes\": {}, \"foreignKeys\": {}}}}";
+	cw_schema s;
+
+	read_ok(&s, text);
+	ck_assert_str_eq(s.tables[0].columns[0].default_sql, "2.5");
+	ck_assert_str_eq(s.tables[0].columns[1].default_sql, "null");
+	cw_schema_free(&s);
+}
+END_TEST
+
 START_TEST(test_file)
 {
 	cw_error err = {0};
@@ -468,6 +490,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_v6_columns);
 	tcase_add_test(tc, test_v6_constraints);
 	tcase_add_test(tc, test_older_versions);
+	tcase_add_test(tc, test_default_fallbacks);
 	tcase_add_test(tc, test_file);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("malformed");
