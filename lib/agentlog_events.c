@@ -358,9 +358,12 @@ static void assistant_event(al_ctx *c, int with_tools, cw_agentlog_counts *n)
 	al_puts(b, ",\"content\":[");
 	if (has_text) {
 		al_puts(b, "{\"type\":\"text\",\"text\":");
-		al_jstr(b, c->mentions_only || cw_prng_chance(c->rng, 1, 4) ?
+		/* A chunk of mentions names all three words at least once. */
+		al_jstr(b, c->mentions_only && !c->said_all ? mention_text[2] :
+			c->mentions_only || cw_prng_chance(c->rng, 1, 4) ?
 			pick(c, mention_text, N_OF(mention_text)) :
 			pick(c, plain_text, N_OF(plain_text)));
+		c->said_all |= c->mentions_only;
 		al_puts(b, "}");
 	}
 	c->last_tool = NULL;

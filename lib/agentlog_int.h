@@ -42,6 +42,8 @@ typedef struct al_ctx {
 	int escape_names;         /* spell countable names with escapes */
 	int mentions_only;        /* write no countable block or event */
 	const char *force_tool;   /* the next turn uses this tool, or NULL */
+	int said_all;             /* mentions_only: the text naming all
+				  ** three was written */
 	const char *last_tool;    /* the newest turn's last tool, or NULL */
 	char last_id[40];         /* ... and its tool_use id */
 } al_ctx;

@@ -184,6 +184,29 @@ static int is_null_row(const dg_col *c, const dg_row *w)
 	return cw_prng_chance(&rng, 1, 3);
 }
 
+/* agent_log_chunks.agent_id with a foreign key: about eight chunks per
+** agent over several sessions, as real logs have them, rather than one
+** chunk for every agent (some agents have no chunk, as in real data). */
+static int chunk_parent(dg_run *run, size_t t, size_t k, const dg_row *w,
+			size_t *row)
+{
+	dg_fk *f = &run->tabs[t].fks[k];
+	size_t n, n_agents = run->o->rows / 8 ? run->o->rows / 8 : 1;
+	cw_prng rng;
+
+	if (f->parent < 0 || f->is_self || !run->tabs[f->parent].is_filled)
+		return dg_fk_choose(run, t, k, w, row);
+	n = run->tabs[f->parent].keys.n_rows;
+	if (n == 0)
+		return DG_FK_NONE;
+	if (n_agents > n)
+		n_agents = n;
+	dg_stream(&rng, w, k, 6);
+	*row = w->attempt == 0 ? w->r % n_agents :
+	       (size_t)cw_prng_below(&rng, n_agents);
+	return DG_FK_ROW;
+}
+
 /* 1 if a and b are the same value, as a foreign key compares them. */
 static int same_value(const sqlite3_value *ca, const sqlite3_value *cb)
 {
@@ -263,7 +286,10 @@ static int key_value(dg_run *run, size_t t, size_t k, const dg_row *w,
 	dg_keys *p = f->parent >= 0 ? &run->tabs[f->parent].keys : NULL;
 	size_t j, row = 0;
 
-	choice[k] = dg_fk_choose(run, t, k, w, &row);
+	choice[k] = tb->is_contract && f->fk->n == 1 &&
+		    f->col[0] == col_of(tb->t, "agent_id") ?
+		    chunk_parent(run, t, k, w, &row) :
+		    dg_fk_choose(run, t, k, w, &row);
 	if (choice[k] == DG_FK_NONE)
 		return dg_tab_why(run, t, "FOREIGN KEY constraint failed: the "
 				  "parent table %s has no rows",

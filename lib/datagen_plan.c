@@ -370,7 +370,8 @@ static const range_rule int_ranges[] = {
 	{"latency", 5, 5000, 0}, {"elapsed", 100, 600000, 0},
 	{"number", 1, 50, 0}, {"num", 1, 50, 0}, {"percent", 0, 100, 0},
 	{"pct", 0, 100, 0}, {"width", 16, 4096, 0}, {"height", 16, 4096, 0},
-	{"count", 0, 5000, 0}, {"tokens", 0, 200000, 0},
+	{"count", 0, 5000, 0}, {"tokens", 0, 200000, 0}, {"qty", 1, 100, 0},
+	{"quantity", 1, 100, 0},
 	{"size", 0, 10000000, 0}, {"bytes", 0, 10000000, 0},
 };
 

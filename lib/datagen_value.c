@@ -405,9 +405,13 @@ static void bound_number(dg_val *v, const dg_col *c, const dg_row *w,
 	if (v->type == SQLITE_FLOAT && (x < lo || x > hi || (x == lo &&
 	    d->lo_open) || (x == hi && d->hi_open))) {
 		double span = hi - lo;
+		double scale = pow(10, c->decimals > 0 ? c->decimals : 3), r;
 		if (span > 1e12)
 			span = 1000;
 		v->d = lo + span * (0.05 + 0.9 * cw_prng_unit(rng));
+		r = round(v->d * scale) / scale;
+		if (r > lo && r < hi)
+			v->d = r;
 	}
 }
 
