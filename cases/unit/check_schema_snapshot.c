@@ -38,7 +38,8 @@ static const char *const v6[] = {
 	"\"primaryKey\": false, \"notNull\": false, \"default\": 1.50},",
 	"        \"big\": {\"name\": \"big\", \"type\": \"integer\", "
 	"\"primaryKey\": false, \"notNull\": false, \"default\": 1e+21},",
-	"        \"flag\": {\"name\": \"flag\", \"type\": \"integer\", "   /* 20 */
+	"        \"flag\": {\"name\": \"flag\", \"type\": "           /* 20 */
+	"\"integer\", "
 	"\"primaryKey\": false, \"notNull\": true, "
 	"\"default\": false},",
 	"        \"at\": {\"name\": \"at\", \"type\": \"integer\", "
