@@ -8,7 +8,9 @@
 **                   expressions and WHERE, a view's SELECT), read from
 **                   sqlscan.h tokens
 ** schema_snapshot.c drizzle-kit snapshots
-** schema_compare.c  the normalised comparison
+** schema_norm.c     canonical spellings of expressions, defaults, types
+** schema_compare.c  the normalised comparison: tables, columns, objects
+** schema_compare_keys.c  ... a table's foreign keys, indexes and checks
 */
 #ifndef CW_SCHEMA_INT_H
 #define CW_SCHEMA_INT_H
@@ -103,5 +105,65 @@ int cw_sql_parse_index(char **out, size_t n, char **where, const char *sql,
 /* The SELECT of CREATE VIEW text into *out (NULL when the text has no
 ** AS).  Returns 0 or CW_ENOMEM. */
 int cw_sql_view_select(char **out, const char *sql, cw_error *err);
+
+/* ---- canonical spellings (schema_norm.c) ---- */
+
+/* A growing string; is_oom once an allocation failed. */
+typedef struct cw_sb {
+	char *p;
+	size_t n, cap;
+	int is_oom;
+} cw_sb;
+
+void cw_sb_add(cw_sb *b, const char *s, size_t n);
+void cw_sb_str(cw_sb *b, const char *s);
+void cw_sb_fmt(cw_sb *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* The string built ("" when nothing was added), or NULL (and the buffer
+** freed) when an allocation failed. */
+char *cw_sb_take(cw_sb *b);
+
+/* The canonical spelling of an expression of `table` (NULL: of none;
+** names a column may be qualified with) into *out (NULL for NULL sql).
+** Returns 0 or CW_ENOMEM. */
+int cw_norm_expr(char **out, const char *sql, const char *table,
+		 cw_error *err);
+
+/* The canonical spelling of a default stored under affinity aff, NULL
+** when there is none (no default, or DEFAULT NULL). */
+int cw_norm_default(char **out, const char *sql, cw_affinity aff,
+		    cw_error *err);
+
+/* The canonical spelling of a declared type. */
+int cw_norm_type(char **out, const char *type, cw_error *err);
+
+/* ---- the comparison (schema_compare.c, schema_compare_keys.c) ---- */
+
+typedef struct cw_cmp {
+	cw_schema_diff *out;
+	const cw_schema *a, *b;
+	cw_schema_diff_options o;
+	int snap;             /* either side is a snapshot */
+	cw_error *err;
+	int rc;               /* CW_ENOMEM once anything failed */
+} cw_cmp;
+
+/* Record a difference (nothing once c->rc is set). */
+void cw_cmp_add(cw_cmp *c, const char *table, const char *column,
+		const char *what, const char *left, const char *right);
+
+/* Two expressions of the tables named ta and tb: 1 the same, 0 not, -1
+** out of memory (c->rc set). */
+int cw_cmp_same_expr(cw_cmp *c, const char *x, const char *ta,
+		     const char *y, const char *tb);
+
+/* The differences of ta and tb's foreign keys, indexes and checks. */
+void cw_cmp_fks(cw_cmp *c, const cw_schema_table *ta,
+		const cw_schema_table *tb);
+void cw_cmp_indexes(cw_cmp *c, const cw_schema_table *ta,
+		    const cw_schema_table *tb);
+void cw_cmp_checks(cw_cmp *c, const cw_schema_table *ta,
+		   const cw_schema_table *tb);
 
 #endif

@@ -437,6 +437,42 @@ START_TEST(test_against_snapshot)
 }
 END_TEST
 
+/* Texts longer than any fixed buffer: numbers of hundreds of digits
+** keep their magnitude; a long action is shown whole. */
+START_TEST(test_long_texts)
+{
+	char a[1024], b[1024], digits[301], want[1024];
+	cw_schema_fk f = {0};
+	cw_schema s1, s2;
+	const char *t;
+
+	memset(digits, '9', 300);
+	digits[300] = '\0';
+	snprintf(a, sizeof(a), "CREATE TABLE t(a REAL DEFAULT %s, "
+		 "b REAL DEFAULT %s)", digits, digits + 100);
+	snprintf(b, sizeof(b), "CREATE TABLE t(a REAL DEFAULT %s, "
+		 "b REAL DEFAULT %s)", digits, digits + 90);
+	snprintf(want, sizeof(want), "t.b: default: '%s' vs '%s'\n",
+		 digits + 100, digits + 90);
+	expect(diff_sql(a, b, NULL), want);
+	model(&s1, "CREATE TABLE p(id INTEGER PRIMARY KEY);"
+	      "CREATE TABLE c(x INT REFERENCES p(id))");
+	model(&s2, "CREATE TABLE p(id INTEGER PRIMARY KEY);"
+	      "CREATE TABLE c(x INT REFERENCES p(id))");
+	/* an action no SQLite reports, as a snapshot could hold it */
+	memset(a, 'X', 200);
+	a[200] = '\0';
+	f = s2.tables[1].fks[0];
+	s2.tables[1].fks[0].on_delete = a;
+	t = diff_text(&s1, &s2, NULL);
+	ck_assert_ptr_nonnull(strstr(t, "on delete: 'NO ACTION' vs 'XXXX"));
+	ck_assert_uint_gt(strlen(t), 200);
+	s2.tables[1].fks[0] = f;
+	cw_schema_free(&s1);
+	cw_schema_free(&s2);
+}
+END_TEST
+
 START_TEST(test_difference_text)
 {
 	cw_schema_difference d = {NULL, NULL, "missing table", "", "x"};
@@ -469,6 +505,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_every_difference);
 	tcase_add_test(tc, test_options);
 	tcase_add_test(tc, test_against_snapshot);
+	tcase_add_test(tc, test_long_texts);
 	tcase_add_test(tc, test_difference_text);
 	suite_add_tcase(s, tc);
 	return s;
