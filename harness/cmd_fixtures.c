@@ -59,8 +59,8 @@ static void print_text(const run_info *in)
 	printf("prefix %zu of %zu entries, %ld rows per table, seed %ld",
 	       r->prefix, r->n_entries, in->rows, in->seed);
 	if (r->seed_dir)
-		printf(", seed SQL from %s (%zu files run)", r->seed_dir,
-		       r->n_seeds);
+		printf(", seed SQL from %s (%zu file%s run)", r->seed_dir,
+		       r->n_seeds, r->n_seeds == 1 ? "" : "s");
 	printf("\n");
 	for (i = 0; i < fill->n_tables; i++) {
 		const cw_datagen_table *t = &fill->tables[i];

@@ -304,35 +304,42 @@ static int key_value(dg_run *run, size_t t, size_t k, const dg_row *w,
 		long c = f->col[j];
 		if (c < 0 || set[c] || !tb->cols[c].in_insert)
 			continue;
-		set[c] = 1;
 		if (choice[k] == DG_FK_ROW && f->at[j] != (size_t)-1) {
 			vals[c].type = DG_VALUE;
 			vals[c].v = p->vals[row * p->n_cols + f->at[j]];
-		} else if (choice[k] == DG_FK_ROW || choice[k] == DG_FK_NULL ||
-			   tb->cols[c].nullable) {
+		} else if (choice[k] == DG_FK_ROW || tb->cols[c].nullable) {
+			/* one NULL column is enough: the key is not
+			** enforced (MATCH SIMPLE) */
 			vals[c].type = SQLITE_NULL;
+		} else if (choice[k] == DG_FK_NULL) {
+			continue;   /* the column's own value, or another key's */
 		} else {
 			/* a stand-in until the fixup */
 			dg_value(&vals[c], &tb->cols[c], w);
 		}
+		set[c] = 1;
 	}
 	return 0;
 }
 
-/* The foreign-key columns of the row, composite keys first so that a
-** one-column key sharing a column follows them. */
+/* The foreign-key columns of the row: composite keys to other tables
+** first, so that a one-column key sharing a column follows them, and
+** self-references last, agreeing with what the row already holds. */
 static int key_values(dg_run *run, size_t t, const dg_row *w, dg_val *vals,
 		      int *choice, char *set)
 {
-	const cw_schema_table *tt = run->tabs[t].t;
+	const dg_tab *tb = &run->tabs[t];
 	size_t k;
 	int pass, rc;
 
-	for (pass = 0; pass < 2; pass++)
-		for (k = 0; k < tt->n_fks; k++)
-			if ((tt->fks[k].n > 1) == (pass == 0) &&
-			    (rc = key_value(run, t, k, w, vals, choice, set)))
+	for (pass = 0; pass < 3; pass++)
+		for (k = 0; k < tb->t->n_fks; k++) {
+			int p = tb->fks[k].is_self ? 2 :
+				tb->t->fks[k].n > 1 ? 0 : 1;
+			if (p == pass && (rc = key_value(run, t, k, w, vals,
+							 choice, set)))
 				return rc;
+		}
 	return 0;
 }
 

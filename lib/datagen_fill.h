@@ -29,7 +29,8 @@ typedef struct dg_fk {
 	size_t *at;              /* per column: its place in the parent's
 				 ** keys */
 	long *col;               /* per column: the child's column, or -1 */
-	int nullable;            /* every child column may be NULL */
+	int nullable;            /* a child column may be NULL, which lifts
+				 ** the key */
 	int covering;            /* the key that gives each parent row a
 				 ** child in this table */
 	int ordinal;             /* among this table's keys to the parent */

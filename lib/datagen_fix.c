@@ -62,17 +62,22 @@ static char *update_sql(dg_run *run, size_t t, size_t k, int set_null)
 	dg_tab *tb = &run->tabs[t];
 	const cw_schema_fk *fk = tb->fks[k].fk;
 	char *name = cw_db_quote_ident(tb->t->name), *cols = NULL, *sql;
-	size_t j;
+	size_t j, n_set;
 
 	if (name == NULL || dg_keys_sql(&cols, run, t) != 0) {
 		free(name);
 		return NULL;
 	}
 	sql = sqlite3_mprintf("UPDATE %s SET ", name);
-	for (j = 0; sql && j < fk->n; j++)
+	for (j = 0, n_set = 0; sql && j < fk->n; j++) {
+		long c = tb->fks[k].col[j];
+		if (set_null && (c < 0 || !tb->cols[c].nullable))
+			continue;
 		sql = set_null ? sqlite3_mprintf("%z%s\"%w\" = NULL", sql,
-				 j ? ", " : "", fk->from[j]) :
+				 n_set ? ", " : "", fk->from[j]) :
 		      assign(sql, ", ", fk->from[j], (int)j + 1, j == 0);
+		n_set++;
+	}
 	if (sql)
 		sql = sqlite3_mprintf("%z WHERE ", sql);
 	for (j = 0; sql && j < tb->n_loc; j++) {

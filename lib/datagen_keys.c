@@ -139,7 +139,7 @@ static int plan_fk(dg_run *run, size_t t, size_t k)
 	f->fk = fk;
 	f->parent = table_index(run->s, fk->parent);
 	f->is_self = f->parent == (long)t;
-	f->nullable = 1;
+	f->nullable = 0;
 	f->at = calloc(fk->n ? fk->n : 1, sizeof(*f->at));
 	f->col = calloc(fk->n ? fk->n : 1, sizeof(*f->col));
 	if (f->at == NULL || f->col == NULL)
@@ -147,8 +147,9 @@ static int plan_fk(dg_run *run, size_t t, size_t k)
 	for (j = 0; j < fk->n; j++) {
 		long c = column_index(tb->t, fk->from[j]);
 		f->col[j] = c;
-		if (c < 0 || !tb->cols[c].nullable)
-			f->nullable = 0;
+		/* One NULL column lifts the key (MATCH SIMPLE). */
+		if (c >= 0 && tb->cols[c].nullable)
+			f->nullable = 1;
 		f->at[j] = (size_t)-1;
 		if (f->parent >= 0) {
 			dg_tab *p = &run->tabs[f->parent];
