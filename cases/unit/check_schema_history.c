@@ -2,9 +2,10 @@
 ** check_schema_history.c - the schema model against real histories.
 **
 ** Each folder is applied with the engine (migrate.h) on a scratch file
-** database, stopping before migration k + 1 for every k that has
-** meta/NNNN_snapshot.json; the live schema there is compared with that
-** snapshot.  Every difference must be one pinned below with its reason
+** database, stopping before migration k + 1 (CW_HOOK_STOP) for every k
+** that has meta/NNNN_snapshot.json; the live schema there is compared
+** with that snapshot, and the next run of the engine on the same file
+** goes on from there, as an app's migrator would.  Every difference must be one pinned below with its reason
 ** (a migration that does not do what its snapshot says is a finding of
 ** the history, not of the model), and every pinned one must occur.
 ** The real histories live in $SHARED/realworld (skipped with a message
@@ -108,7 +109,35 @@ static size_t compare_at(sqlite3 *db, const char *snap_path,
 	return i;
 }
 
-/* Apply dir up to each snapshot in turn; every difference expected. */
+/* How many differences the schema on db and the snapshot at path a have,
+** and how many the snapshots at b and a have. */
+static void moved(sqlite3 *db, const char *a, const char *b,
+		  size_t *n_live, size_t *n_snap)
+{
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	cw_schema live, sa, sb;
+	cw_schema_diff d;
+	cw_error err = {0};
+
+	so.skip_table = "__drizzle_migrations";
+	ck_assert_int_eq(cw_schema_read_db(&live, db, &so, &err), 0);
+	ck_assert_int_eq(cw_schema_read_snapshot_file(&sa, a, &err), 0);
+	ck_assert_int_eq(cw_schema_read_snapshot_file(&sb, b, &err), 0);
+	ck_assert_int_eq(cw_schema_compare(&d, &live, &sa, NULL, &err), 0);
+	*n_live = d.n;
+	cw_schema_diff_free(&d);
+	ck_assert_int_eq(cw_schema_compare(&d, &sb, &sa, NULL, &err), 0);
+	*n_snap = d.n;
+	cw_schema_diff_free(&d);
+	cw_schema_free(&live);
+	cw_schema_free(&sa);
+	cw_schema_free(&sb);
+}
+
+/* Apply dir up to each snapshot in turn; every difference expected.
+** Where nothing is pinned, each migration also moves the database away
+** from the previous snapshot exactly as far as its own snapshot moved:
+** the comparison sees every change, snapshot against snapshot too. */
 static void history(const char *name, const char *dir, const expected *exp,
 		    size_t n_exp)
 {
@@ -118,9 +147,9 @@ static void history(const char *name, const char *dir, const expected *exp,
 	cw_diags fd = CW_DIAGS_INIT;
 	cw_error err = {0};
 	sqlite3 *db = NULL;
-	char *db_path = NULL, snap[1024];
+	char *db_path = NULL, snap[1024], prev[1024] = "";
 	size_t seen[32] = {0}, in[32] = {0};
-	size_t k, n_snap = 0, n_same = 0, n_unexpected = 0, e;
+	size_t k, n_snap = 0, n_same = 0, n_unexpected = 0, e, n_moves = 0;
 	stop_at at;
 
 	ck_assert_uint_le(n_exp, N_OF(seen));
@@ -148,6 +177,15 @@ static void history(const char *name, const char *dir, const expected *exp,
 		if (compare_at(db, snap, tag, exp, n_exp, seen,
 			       &n_unexpected) == 0)
 			n_same++;
+		if (n_exp == 0 && prev[0]) {
+			size_t n_live, n_snaps;
+			moved(db, prev, snap, &n_live, &n_snaps);
+			ck_assert_msg(n_live == n_snaps, "%s: %zu differences "
+				      "from the previous snapshot, its "
+				      "snapshot %zu", tag, n_live, n_snaps);
+			n_moves += n_live;
+		}
+		snprintf(prev, sizeof(prev), "%s", snap);
 	}
 	/* Each pinned difference at every snapshot of its range. */
 	for (e = 0; e < n_exp; e++)
@@ -164,6 +202,7 @@ static void history(const char *name, const char *dir, const expected *exp,
 	cw_folder_free(&f);
 	cw_diags_free(&fd);
 	ck_assert_uint_gt(n_snap, 0);
+	ck_assert(n_exp > 0 || n_snap < 2 || n_moves > 0);
 	ck_assert_uint_eq(n_unexpected, 0);
 }
 
