@@ -97,7 +97,9 @@ typedef struct cw_schema_table {
 	size_t n_checks;
 	int without_rowid;
 	int strict;
-	int fk_level;          /* scratch for cw_schema_order */
+	int fk_level;          /* set by cw_schema_order: 0 without parents,
+			       ** else one past its deepest parent's (the
+			       ** tables of a cycle share one) */
 } cw_schema_table;
 
 /* A trigger, a view or a virtual table. */
@@ -149,7 +151,8 @@ int cw_schema_read_db(cw_schema *out, sqlite3 *db,
 		      const cw_schema_options *o, cw_error *err);
 
 /* Read a drizzle-kit sqlite snapshot (meta/NNNN_snapshot.json; version
-** 5 and 6, and the older shapes real histories hold) from text[0..len).
+** 5 and 6, and the older shapes 3 and 4; drizzle-kit 1.0's version 7 is
+** refused) from text[0..len).
 ** path names it in errors.  Returns 0, CW_EINVAL (with err naming the
 ** path, line and what is wrong) or CW_ENOMEM.
 **
@@ -177,7 +180,9 @@ const cw_schema_table *cw_schema_find(const cw_schema *s, const char *name);
 const cw_schema_column *cw_schema_column_find(const cw_schema_table *t,
 					      const char *name);
 
-/* Compute s->order and s->is_cyclic from the foreign keys. */
+/* Compute s->order, s->is_cyclic and each table's fk_level from the
+** foreign keys (to tables of s; others are ignored).  Ready tables come
+** in model order.  Returns 0 or CW_ENOMEM (order then empty). */
 int cw_schema_order(cw_schema *s, cw_error *err);
 
 /* SQLite's affinity rule for a declared type (no type: BLOB). */
