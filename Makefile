@@ -147,7 +147,11 @@ run: deps
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE)
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE) \
 		--dry-run --format json > reports/migrate/report.json
+	$(BUILD)/cw fixtures build $(FIXTURE) -o $(BUILD)/run/fixture-data.db \
+		--rows 200 --force
 	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check and reports/migrate"
+	@echo "make run: database with 200 rows per table $(BUILD)/run/fixture-data.db;" \
+		"its expected backfill counts $(BUILD)/run/fixture-data.db.expected.json"
 
 # ---- tests ----
 test: deps

@@ -16,12 +16,15 @@
 **   - foreign keys: values are read back from the parent's rows (INSERT
 **     ... RETURNING), and for each child table one foreign key per parent
 **     maps the first rows onto a permutation of the parent's rows, so
-**     every parent row has a child.  A self-reference points at an
-**     earlier row of the table (or is NULL now and then when nullable).
-**     A reference into a table filled later (a cycle) is written NULL, or
-**     a stand-in while foreign keys are deferred, and set once that table
-**     has rows.  Before COMMIT, anything still pointing at nothing is
-**     removed and its table reported (never expected to happen);
+**     every parent row has a child.  Keys that share a column (userId in
+**     (userId) and in (userId, tagId)) take parent rows that agree.  A
+**     self-reference points at an earlier row of the table (or is NULL
+**     now and then when nullable).  A reference into a table filled later
+**     (a cycle) is written NULL, or a stand-in while foreign keys are
+**     deferred, and set once that table has rows.  A key with a nullable
+**     column is "NULL" when that column is (MATCH SIMPLE).  Before
+**     COMMIT, anything still pointing at nothing is removed and its table
+**     reported (never expected to happen);
 **   - CHECK constraints: simple ones (x > 0, x IN (...), x BETWEEN a AND
 **     b, length(x) <= n, x IS NOT NULL, json_valid(x), joined by AND, or
 **     "x IS NULL OR ...") are read with sqlscan and met by construction;
@@ -37,7 +40,14 @@
 ** Columns with a default get other values, so a lost copy shows; one row
 ** in five is NULL in a nullable column.  A table with the contract's
 ** agent_log_chunks columns gets Claude Code stream-json (agentlog.h) and
-** its true counts in the result's tally.
+** its true counts in the result's tally; its agents are those of the
+** agents table (through agent_id's foreign key, or without one), about
+** eight chunks each over several sessions, so that table is the one
+** exception to "every parent row has a child".
+**
+** The run sets PRAGMA temp_store = MEMORY while it fills (each INSERT's
+** statement journal would otherwise be written to disk) and restores it,
+** and foreign_keys, afterwards.
 **
 ** Determinism: each value is drawn from its own stream (prng.h), named by
 ** the seed, the table, the column, the row number and the attempt; there

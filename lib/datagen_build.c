@@ -38,34 +38,31 @@ static int is_dir(const char *path)
 }
 
 /* fixtures/<project>/apps/server/drizzle -> fixtures/<project>/seed, when
-** that folder exists; NULL otherwise (or out of memory). */
+** that folder exists, named as dir names the project (relative stays
+** relative); NULL otherwise (or out of memory). */
 static char *project_seed_dir(const char *dir)
 {
-	static const char tail[] = "/apps/server/drizzle";
+	static const char tail[] = "apps/server/drizzle";
 	char real[PATH_MAX], *slash, *out;
-	size_t n;
+	size_t n = strlen(dir), t = sizeof(tail) - 1;
 
+	if (n < t || strcmp(dir + n - t, tail) != 0 ||
+	    (n > t && dir[n - t - 1] != '/'))
+		return NULL;
+	/* The project's parent folder must be called fixtures. */
 	if (realpath(dir, real) == NULL)
 		return NULL;
-	n = strlen(real);
-	if (n <= sizeof(tail) - 1 ||
-	    strcmp(real + n - (sizeof(tail) - 1), tail) != 0)
-		return NULL;
-	real[n - (sizeof(tail) - 1)] = '\0';
+	real[strlen(real) - t - 1] = '\0';      /* the project */
 	slash = strrchr(real, '/');
-	if (slash == NULL || slash == real)
+	if (slash == NULL || slash - real < 8 ||
+	    strncmp(slash - 8, "fixtures", 8) != 0 ||
+	    (slash - real > 8 && slash[-9] != '/'))
 		return NULL;
-	*slash = '\0';
-	n = strlen(real);
-	if (n < 8 || strcmp(real + n - 8, "fixtures") != 0 ||
-	    (n > 8 && real[n - 9] != '/'))
-		return NULL;
-	*slash = '/';
-	n = strlen(real) + sizeof("/seed");
-	out = malloc(n);
+	out = malloc(n - t + sizeof("seed"));
 	if (out == NULL)
 		return NULL;
-	snprintf(out, n, "%s/seed", real);
+	memcpy(out, dir, n - t);
+	memcpy(out + n - t, "seed", sizeof("seed"));
 	if (!is_dir(out)) {
 		free(out);
 		return NULL;

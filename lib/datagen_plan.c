@@ -189,7 +189,8 @@ static int is_time_name(const words *w)
 		if (last_is(w, w_time_last[i]))
 			break;
 	if (i == N_OF(w_time_last))
-		return has_word(w, "timestamp");
+		return has_word(w, "timestamp") || (w->n > 1 &&
+						    first_is(w, "date"));
 	/* "on" only after a word that says when: created_on, not add_on */
 	return strcmp(w_time_last[i], "on") != 0 ||
 	       (w->n > 1 && time_rank(w) != 2);
