@@ -45,8 +45,9 @@ one() {
 		t=$(( $(now_ns) - t0 ))
 		if [ "$best" -eq 0 ] || [ "$t" -lt "$best" ]; then best=$t; fi
 	done
-	summary=$(sed -n 's/^tables \([0-9]*\), rows \([0-9]*\).*/\1 tables, \2 rows/p' \
-		"$work/$1-$3.txt")
+	summary=$(sed -n \
+	    's/^tables \([0-9]*\), rows \([0-9]*\).*/\1 tables, \2 rows/p' \
+	    "$work/$1-$3.txt")
 	awk -v n="$1" -v p="$3" -v e="$4" -v s="$summary" -v t="$best" \
 	    -v same="$same" 'BEGIN {
 		ok = t < 1e9 && same == "yes"

@@ -286,7 +286,8 @@ static void tool_input(al_ctx *c, const char *tool)
 	} else if (strcmp(tool, "TodoWrite") == 0) {
 		al_puts(b, "{\"todos\":[{\"content\":\"Count Agent and "
 			"AskUserQuestion tool_use blocks\",\"status\":"
-			"\"completed\",\"activeForm\":\"Counting\"},{\"content\":"
+			"\"completed\",\"activeForm\":\"Counting\"},"
+			"{\"content\":"
 			"\"Handle compact_boundary events\",\"status\":"
 			"\"in_progress\",\"activeForm\":\"Handling\"}]}");
 	} else if (strcmp(tool, "Grep") == 0) {

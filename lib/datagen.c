@@ -8,7 +8,8 @@
 ** SQLite refuses it for a constraint, the row is drawn again with the next
 ** attempt number, and after max_attempts the table is reported with
 ** SQLite's message and left with the rows it has.  Other errors end the
-** table at once: drawing again cannot help.
+** table at once: drawing again cannot help (datagen_row.c makes rows,
+** datagen_chunk.c those of agent_log_chunks).
 */
 #include "datagen_fill.h"
 #include "db.h"
@@ -17,9 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Chunks of agent_log_chunks start here, 1.5 s apart. */
-#define CHUNK_T0_MS 1735689600000LL
 
 static int sql_error(dg_run *run, const char *what)
 {
@@ -71,410 +69,6 @@ static char *insert_sql(dg_run *run, size_t t)
 	return sql;
 }
 
-/* ---- agent_log_chunks ---- */
-
-typedef struct chunk {
-	long agent, session, content, created;   /* column indexes */
-	char agent_id[256];
-	cw_agentlog_counts counts;
-	char *text;
-} chunk;
-
-static long col_of(const cw_schema_table *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_columns; i++)
-		if (strcasecmp(t->columns[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
-/* created_at of the r-th chunk: ascending, with a tie now and then
-** (keyset readers order ties by id). */
-static int64_t chunk_time(uint64_t seed, size_t r)
-{
-	if (r % 7 == 4)
-		r--;
-	return CHUNK_T0_MS + 1500LL * (int64_t)r +
-	       (int64_t)(cw_prng_mix(seed ^ (uint64_t)r) % 1000);
-}
-
-/* The agent of row w when agent_id has no foreign key: one of the agents
-** table's ids, else a made-up one; about eight chunks per agent. */
-static void chunk_agent(dg_run *run, chunk *ck, dg_val *v, const dg_row *w)
-{
-	size_t n_agents = run->o->rows / 8 ? run->o->rows / 8 : 1, a;
-
-	if (run->agents >= 0 && run->tabs[run->agents].keys.n_rows > 0) {
-		dg_keys *k = &run->tabs[run->agents].keys;
-		if (n_agents > k->n_rows)
-			n_agents = k->n_rows;
-		a = w->r % n_agents;
-		v->type = DG_VALUE;
-		v->v = k->vals[a * k->n_cols + run->agents_key];
-		return;
-	}
-	a = w->r % n_agents;
-	snprintf(ck->agent_id, sizeof(ck->agent_id), "agt_%012llx",
-		 (unsigned long long)(cw_prng_mix(w->seed ^ (a + 1)) &
-				      0xffffffffffffULL));
-	v->type = SQLITE_TEXT;
-	v->s = ck->agent_id;
-	v->len = strlen(ck->agent_id);
-}
-
-static int chunk_values(dg_run *run, chunk *ck, dg_val *vals,
-			const dg_row *w)
-{
-	const cw_agentlog_agent *seen;
-	cw_agentlog_spec spec;
-	char sid[40], cwd[300];
-	cw_prng rng;
-	uint64_t h;
-	size_t j, len;
-	const unsigned char *txt;
-
-	if (vals[ck->agent].type != DG_VALUE)
-		chunk_agent(run, ck, &vals[ck->agent], w);
-	if (vals[ck->agent].type == DG_VALUE) {
-		txt = sqlite3_value_text((sqlite3_value *)vals[ck->agent].v);
-		snprintf(ck->agent_id, sizeof(ck->agent_id), "%s",
-			 txt ? (const char *)txt : "");
-	}
-	seen = cw_agentlog_tally_find(&run->out->tally, ck->agent_id);
-	j = seen ? seen->chunks : 0;
-	h = cw_prng_mix(w->seed ^ cw_prng_hash(ck->agent_id) ^ (j / 4 + 1));
-	snprintf(sid, sizeof(sid), "%08llx-%04llx-4%03llx-a%03llx-%012llx",
-		 (unsigned long long)(h >> 32),
-		 (unsigned long long)(h >> 16 & 0xffff),
-		 (unsigned long long)(h & 0xfff),
-		 (unsigned long long)(h >> 20 & 0xfff),
-		 (unsigned long long)(cw_prng_mix(h) & 0xffffffffffffULL));
-	snprintf(cwd, sizeof(cwd), "/srv/worktrees/%s", ck->agent_id);
-	spec.form = (cw_agentlog_form)((w->r + w->seed) % CW_AGENTLOG_N_FORMS);
-	spec.session_id = sid;
-	spec.cwd = cwd;
-	spec.is_session_start = j % 4 == 0;
-	spec.is_session_end = j % 4 == 3;
-	dg_stream(&rng, w, cw_prng_hash("content"), 4);
-	if (cw_agentlog_chunk(&ck->text, &len, &ck->counts, &spec, &rng,
-			      run->err) != 0)
-		return CW_ENOMEM;
-	vals[ck->session].type = SQLITE_INTEGER;
-	vals[ck->session].i = (int64_t)(1 + j / 4);
-	vals[ck->created].type = SQLITE_INTEGER;
-	vals[ck->created].i = chunk_time(w->seed, w->r);
-	vals[ck->content].type = SQLITE_TEXT;
-	vals[ck->content].s = ck->text;
-	vals[ck->content].len = len;
-	return 0;
-}
-
-/* ---- one row ---- */
-
-static int is_null_row(const dg_col *c, const dg_row *w)
-{
-	cw_prng rng;
-
-	if (w->attempt == 0)
-		return cw_prng_mix(w->seed ^ w->table ^ c->label ^
-				   (uint64_t)w->r) % 5 == 0;
-	dg_stream(&rng, w, c->label, 5);
-	return cw_prng_chance(&rng, 1, 3);
-}
-
-/* agent_log_chunks.agent_id with a foreign key: about eight chunks per
-** agent over several sessions, as real logs have them, rather than one
-** chunk for every agent (some agents have no chunk, as in real data). */
-static int chunk_parent(dg_run *run, size_t t, size_t k, const dg_row *w,
-			size_t *row)
-{
-	dg_fk *f = &run->tabs[t].fks[k];
-	size_t n, n_agents = run->o->rows / 8 ? run->o->rows / 8 : 1;
-	cw_prng rng;
-
-	if (f->parent < 0 || f->is_self || !run->tabs[f->parent].is_filled)
-		return dg_fk_choose(run, t, k, w, row);
-	n = run->tabs[f->parent].keys.n_rows;
-	if (n == 0)
-		return DG_FK_NONE;
-	if (n_agents > n)
-		n_agents = n;
-	dg_stream(&rng, w, k, 6);
-	*row = w->attempt == 0 ? w->r % n_agents :
-	       (size_t)cw_prng_below(&rng, n_agents);
-	return DG_FK_ROW;
-}
-
-/* 1 if a and b are the same value, as a foreign key compares them. */
-static int same_value(const sqlite3_value *ca, const sqlite3_value *cb)
-{
-	sqlite3_value *a = (sqlite3_value *)ca, *b = (sqlite3_value *)cb;
-	int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
-	int n;
-
-	if (ta == SQLITE_NULL || tb == SQLITE_NULL)
-		return 0;
-	if ((ta == SQLITE_INTEGER || ta == SQLITE_FLOAT) &&
-	    (tb == SQLITE_INTEGER || tb == SQLITE_FLOAT))
-		return ta == SQLITE_INTEGER && tb == SQLITE_INTEGER ?
-		       sqlite3_value_int64(a) == sqlite3_value_int64(b) :
-		       sqlite3_value_double(a) == sqlite3_value_double(b);
-	if (ta != tb)
-		return 0;
-	n = sqlite3_value_bytes(a);
-	return n == sqlite3_value_bytes(b) &&
-	       memcmp(ta == SQLITE_TEXT ? (const void *)sqlite3_value_text(a) :
-		      sqlite3_value_blob(a), ta == SQLITE_TEXT ?
-		      (const void *)sqlite3_value_text(b) :
-		      sqlite3_value_blob(b), (size_t)n) == 0;
-}
-
-/* Key k shares columns with a key chosen before it (userId in (userId)
-** and in (userId, tagId)): the parent row, searched from *row on, that
-** agrees with what those columns hold.  1 found, 2 a shared column is
-** NULL (the key is not enforced), 0 none. */
-static int matching_row(dg_run *run, size_t t, size_t k, const dg_val *vals,
-			const char *set, size_t *row)
-{
-	dg_tab *tb = &run->tabs[t];
-	dg_fk *f = &tb->fks[k];
-	dg_keys *p = &run->tabs[f->parent].keys;
-	size_t i, j;
-
-	for (i = 0; i < p->n_rows; i++) {
-		size_t cand = (*row + i) % p->n_rows;
-		int ok = 1;
-		for (j = 0; ok && j < f->fk->n; j++) {
-			long c = f->col[j];
-			if (c < 0 || !set[c])
-				continue;
-			if (vals[c].type == SQLITE_NULL)
-				return 2;
-			ok = vals[c].type == DG_VALUE && f->at[j] != (size_t)-1 &&
-			     same_value(vals[c].v,
-					p->vals[cand * p->n_cols + f->at[j]]);
-		}
-		if (ok) {
-			*row = cand;
-			return 1;
-		}
-	}
-	return 0;
-}
-
-static int shares_set_column(const dg_fk *f, const char *set)
-{
-	size_t j;
-
-	for (j = 0; j < f->fk->n; j++) {
-		long c = f->col[j];
-		if (c >= 0 && set[c])
-			return 1;
-	}
-	return 0;
-}
-
-/* Key k's columns of the row.  1 when the row cannot be made, 2 when
-** this attempt cannot (try another). */
-static int key_value(dg_run *run, size_t t, size_t k, const dg_row *w,
-		     dg_val *vals, int *choice, char *set)
-{
-	dg_tab *tb = &run->tabs[t];
-	dg_fk *f = &tb->fks[k];
-	dg_keys *p = f->parent >= 0 ? &run->tabs[f->parent].keys : NULL;
-	size_t j, row = 0;
-
-	choice[k] = tb->is_contract && f->fk->n == 1 &&
-		    f->col[0] == col_of(tb->t, "agent_id") ?
-		    chunk_parent(run, t, k, w, &row) :
-		    dg_fk_choose(run, t, k, w, &row);
-	if (choice[k] == DG_FK_NONE)
-		return dg_tab_why(run, t, "FOREIGN KEY constraint failed: the "
-				  "parent table %s has no rows",
-				  f->fk->parent) ? -1 : 1;
-	if (choice[k] == DG_FK_ROW && shares_set_column(f, set) &&
-	    matching_row(run, t, k, vals, set, &row) == 0) {
-		if (!f->nullable)
-			return 2;
-		choice[k] = DG_FK_NULL;
-	}
-	for (j = 0; j < f->fk->n; j++) {
-		long c = f->col[j];
-		if (c < 0 || set[c] || !tb->cols[c].in_insert)
-			continue;
-		if (choice[k] == DG_FK_ROW && f->at[j] != (size_t)-1) {
-			vals[c].type = DG_VALUE;
-			vals[c].v = p->vals[row * p->n_cols + f->at[j]];
-		} else if (choice[k] == DG_FK_ROW || tb->cols[c].nullable) {
-			/* one NULL column is enough: the key is not
-			** enforced (MATCH SIMPLE) */
-			vals[c].type = SQLITE_NULL;
-		} else if (choice[k] == DG_FK_NULL) {
-			continue;   /* the column's own value, or another key's */
-		} else {
-			/* a stand-in until the fixup */
-			dg_value(&vals[c], &tb->cols[c], w);
-		}
-		set[c] = 1;
-	}
-	return 0;
-}
-
-/* The foreign-key columns of the row: composite keys to other tables
-** first, so that a one-column key sharing a column follows them, and
-** self-references last, agreeing with what the row already holds. */
-static int key_values(dg_run *run, size_t t, const dg_row *w, dg_val *vals,
-		      int *choice, char *set)
-{
-	const dg_tab *tb = &run->tabs[t];
-	size_t k;
-	int pass, rc;
-
-	for (pass = 0; pass < 3; pass++)
-		for (k = 0; k < tb->t->n_fks; k++) {
-			int p = tb->fks[k].is_self ? 2 :
-				tb->t->fks[k].n > 1 ? 0 : 1;
-			if (p == pass && (rc = key_value(run, t, k, w, vals,
-							 choice, set)))
-				return rc;
-		}
-	return 0;
-}
-
-/* All values of row w into vals; 1 when the row cannot be made, 2 when
-** this attempt cannot. */
-static int make_row(dg_run *run, size_t t, const dg_row *w, dg_val *vals,
-		    int *choice, chunk *ck)
-{
-	dg_tab *tb = &run->tabs[t];
-	char *set = (char *)(vals + tb->t->n_columns);
-	size_t i;
-	int rc;
-
-	memset(set, 0, tb->t->n_columns);
-	for (i = 0; i < tb->t->n_columns; i++)
-		vals[i].type = SQLITE_NULL;
-	if ((rc = key_values(run, t, w, vals, choice, set)) != 0)
-		return rc;
-	if (tb->is_contract) {
-		set[ck->session] = set[ck->created] = set[ck->content] = 1;
-		if ((rc = chunk_values(run, ck, vals, w)) != 0)
-			return rc;
-		set[ck->agent] = 1;
-	}
-	for (i = 0; i < tb->t->n_columns; i++) {
-		const dg_col *c = &tb->cols[i];
-		if (!c->in_insert || set[i])
-			continue;
-		if (c->nullable && is_null_row(c, w))
-			vals[i].type = SQLITE_NULL;
-		else
-			dg_value(&vals[i], c, w);
-	}
-	return 0;
-}
-
-static void bind_row(sqlite3_stmt *st, const dg_tab *tb, const dg_val *vals)
-{
-	size_t i;
-	int p = 0;
-
-	sqlite3_clear_bindings(st);
-	for (i = 0; i < tb->t->n_columns; i++) {
-		const dg_val *v = &vals[i];
-		if (!tb->cols[i].in_insert)
-			continue;
-		p++;
-		switch (v->type) {
-		case SQLITE_INTEGER: sqlite3_bind_int64(st, p, v->i); break;
-		case SQLITE_FLOAT: sqlite3_bind_double(st, p, v->d); break;
-		case SQLITE_TEXT:
-			sqlite3_bind_text(st, p, v->s, (int)v->len,
-					  SQLITE_TRANSIENT);
-			break;
-		case SQLITE_BLOB:
-			sqlite3_bind_blob(st, p, v->s, (int)v->len,
-					  SQLITE_TRANSIENT);
-			break;
-		case DG_VALUE: sqlite3_bind_value(st, p, v->v); break;
-		default: break;
-		}
-	}
-}
-
-/* What a stored row needs once it is in: fixups and the log's tally. */
-static int after_row(dg_run *run, size_t t, const dg_row *w,
-		     const int *choice, const chunk *ck)
-{
-	dg_tab *tb = &run->tabs[t];
-	size_t k, row = tb->keys.n_rows - 1;
-	int rc = 0;
-
-	for (k = 0; rc == 0 && k < tb->t->n_fks; k++) {
-		dg_fk *f = &tb->fks[k];
-		int keep_null = f->nullable && !f->covering && !f->is_self &&
-			cw_prng_mix(w->seed ^ w->table ^ k ^ w->r) % 5 == 0;
-		if (choice[k] == DG_FK_LATER || choice[k] == DG_FK_SELF)
-			rc = dg_fixup_add(run, t, row, k, keep_null);
-	}
-	if (rc == 0 && tb->is_contract)
-		rc = cw_agentlog_tally_add(&run->out->tally, ck->agent_id,
-					   &ck->counts, run->err);
-	return rc;
-}
-
-/* Insert row r; *ok is 1 when it went in. */
-static int insert_row(dg_run *run, size_t t, sqlite3_stmt *st, size_t r,
-		      dg_val *vals, int *choice, chunk *ck, int *ok)
-{
-	dg_tab *tb = &run->tabs[t];
-	dg_row w = {run->o->seed, cw_prng_hash(tb->t->name), r, 0,
-		    run->o->rows};
-	char last[512] = "";
-	int a, rc, xrc;
-
-	*ok = 0;
-	for (a = 0; a < run->o->max_attempts; a++) {
-		w.attempt = a;
-		free(ck->text);
-		ck->text = NULL;
-		rc = make_row(run, t, &w, vals, choice, ck);
-		if (rc == 2) {
-			snprintf(last, sizeof(last), "FOREIGN KEY constraint "
-				 "failed: no parent row agrees with the row's "
-				 "other keys");
-			continue;
-		}
-		if (rc != 0)
-			return rc < 0 ? rc : 0;
-		bind_row(st, tb, vals);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			if ((rc = dg_keys_add(run, t, st)) != 0)
-				return rc;
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-				;
-			sqlite3_reset(st);
-			if (rc != SQLITE_DONE)
-				return sql_error(run, tb->t->name);
-			*ok = 1;
-			return after_row(run, t, &w, choice, ck);
-		}
-		xrc = sqlite3_extended_errcode(run->db);
-		snprintf(last, sizeof(last), "%s", sqlite3_errmsg(run->db));
-		sqlite3_reset(st);
-		if (sqlite3_get_autocommit(run->db))
-			return cw_error_set(run->err, CW_ESQL, "", "", 0,
-					    "filling %s: the transaction ended "
-					    "(%s)", tb->t->name, last);
-		if ((xrc & 0xff) != SQLITE_CONSTRAINT)
-			break;
-	}
-	return dg_tab_why(run, t, "%s", last);
-}
-
 static int fill_table(dg_run *run, size_t t, size_t *out_before)
 {
 	dg_tab *tb = &run->tabs[t];
@@ -483,7 +77,7 @@ static int fill_table(dg_run *run, size_t t, size_t *out_before)
 	int *choice = NULL, ok = 1, rc;
 	size_t r, need, n_before = 0;
 	char *sql = NULL;
-	chunk ck;
+	dg_chunk ck;
 
 	memset(&ck, 0, sizeof(ck));
 	if ((rc = count_rows(run, tb->t, &n_before)) != 0 ||
@@ -492,10 +86,10 @@ static int fill_table(dg_run *run, size_t t, size_t *out_before)
 	*out_before = n_before;
 	need = run->o->rows > n_before ? run->o->rows - n_before : 0;
 	if (tb->is_contract) {
-		ck.agent = col_of(tb->t, "agent_id");
-		ck.session = col_of(tb->t, "session_number");
-		ck.content = col_of(tb->t, "content");
-		ck.created = col_of(tb->t, "created_at");
+		ck.agent = dg_col_of(tb->t, "agent_id");
+		ck.session = dg_col_of(tb->t, "session_number");
+		ck.content = dg_col_of(tb->t, "content");
+		ck.created = dg_col_of(tb->t, "created_at");
 	}
 	/* the values, then one byte per column: set by a key */
 	vals = calloc(2 * tb->t->n_columns + 1, sizeof(*vals));
@@ -513,7 +107,7 @@ static int fill_table(dg_run *run, size_t t, size_t *out_before)
 		goto done;
 	}
 	for (r = 0; r < need && ok; r++) {
-		rc = insert_row(run, t, st, r, vals, choice, &ck, &ok);
+		rc = dg_row_insert(run, t, st, r, vals, choice, &ck, &ok);
 		if (rc != 0)
 			break;
 		tb->n_generated += (size_t)ok;

@@ -122,6 +122,34 @@ int dg_keys_settle(dg_run *run);
 
 void dg_keys_free(dg_keys *k);
 
+/* The values of one agent_log_chunks row (datagen_chunk.c). */
+typedef struct dg_chunk {
+	long agent, session, content, created;   /* column indexes */
+	char agent_id[256];
+	cw_agentlog_counts counts;
+	char *text;              /* the content, owned */
+} dg_chunk;
+
+/* Column name of t (case-insensitive), or -1. */
+long dg_col_of(const cw_schema_table *t, const char *name);
+
+/* Session, time and content of chunk row w, its agent unless a foreign
+** key chose it; ck->counts says what the content holds.  Returns 0 or
+** CW_ENOMEM. */
+int dg_chunk_values(dg_run *run, dg_chunk *ck, dg_val *vals,
+		    const dg_row *w);
+
+/* agent_id's foreign key k of the chunk table t: the parent row of w
+** (DG_FK_*, as dg_fk_choose). */
+int dg_chunk_parent(dg_run *run, size_t t, size_t k, const dg_row *w,
+		    size_t *row);
+
+/* Insert row r of t with st; *ok is 1 when it went in.  A row no
+** attempt gets in leaves its reason with dg_tab_why.  Returns 0 or an
+** error. */
+int dg_row_insert(dg_run *run, size_t t, sqlite3_stmt *st, size_t r,
+		  dg_val *vals, int *choice, dg_chunk *ck, int *ok);
+
 /* Note why table t fell short, unless a reason is known already. */
 int dg_tab_why(dg_run *run, size_t t, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -168,7 +168,8 @@ static int run_update(dg_run *run, const dg_fixup *fx, int set_null)
 	}
 	sqlite3_free(sql);
 	rc = 0;
-	for (a = 0; rc == 0 && a < run->o->max_attempts && (set_null || n); a++) {
+	for (a = 0; rc == 0 && a < run->o->max_attempts && (set_null || n);
+	     a++) {
 		size_t idx;
 		if (f->is_self && a == 0)
 			idx = fx->row;
@@ -261,8 +262,8 @@ static int remove_dangling(dg_run *run, size_t t, size_t k, int *out)
 				      "\"%w\" AS p WHERE 1", sql, p->t->name);
 	for (j = 0; sql && j < f->fk->n; j++)
 		sql = sqlite3_mprintf("%z AND p.\"%w\" = \"%w\".\"%w\"", sql,
-				      p->t->columns[p->keys.cols[f->at[j]]].name,
-				      tb->t->name, f->fk->from[j]);
+			p->t->columns[p->keys.cols[f->at[j]]].name,
+			tb->t->name, f->fk->from[j]);
 	if (sql)
 		sql = sqlite3_mprintf("%z)", sql);
 	if (sql == NULL)

@@ -528,7 +528,8 @@ int dg_plan_columns(dg_col *cols, const cw_schema_table *t,
 			      !c->dom.not_null;
 		c->kind = classify(c, json);
 		/* Numeric bounds on a column of words: it holds numbers. */
-		if ((c->dom.has_lo || c->dom.has_hi) && c->kind < DG_JSON_OBJECT)
+		if ((c->dom.has_lo || c->dom.has_hi) &&
+		    c->kind < DG_JSON_OBJECT)
 			c->kind = DG_INT;
 		if (c->kind == DG_INT || c->kind == DG_REAL)
 			number_range(c);

@@ -43,8 +43,9 @@ static void assert_counts_eq(const cw_agentlog_counts *a,
 		ck_abort_msg("counts differ (claimed q%zu s%zu c%zu m%zu e%zu, "
 			     "read q%zu s%zu c%zu m%zu e%zu) in:\n%s",
 			     a->questions, a->subagents, a->compactions,
-			     a->malformed, a->events, b->questions, b->subagents,
-			     b->compactions, b->malformed, b->events, text);
+			     a->malformed, a->events, b->questions,
+			     b->subagents, b->compactions, b->malformed,
+			     b->events, text);
 }
 
 /* Every form, many draws: what the generator claims is what a contract
