@@ -310,6 +310,30 @@ START_TEST(test_seed_sql)
 }
 END_TEST
 
+/* Chunks that were there before the generator have unknown counts: no
+** expected file, and the result says how many. */
+START_TEST(test_chunks_before)
+{
+	cw_datagen_build_result r;
+	cw_error err = {0};
+	char seeds[256], buf[512];
+
+	unit_mkdir("seed", 0755);
+	unit_put("seed/0003.sql", "INSERT INTO agent_log_chunks (id, "
+		 "agent_id, session_number, content, created_at) VALUES "
+		 "('alc_1', 'agt_old_crane', 1, '{\"type\":\"system\"}', "
+		 "1784377201200);");
+	unit_path(seeds, sizeof(seeds), "seed");
+	ck_assert_msg(build(&r, fixture, "c.db", 5, 6, 0, seeds, &err) == 0,
+		      "%s", err.message);
+	ck_assert(r.fill.has_agentlog);
+	ck_assert_uint_eq(r.fill.n_agentlog_before, 1);
+	ck_assert_ptr_null(r.expected_path);
+	ck_assert_str_eq(listing(buf, sizeof(buf)), "c.db seed");
+	cw_datagen_build_result_free(&r);
+}
+END_TEST
+
 START_TEST(test_project_seed_dir)
 {
 	cw_datagen_build_result r;
@@ -358,6 +382,7 @@ int main(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_failing_migration);
 	tcase_add_test(tc, test_seed_sql);
+	tcase_add_test(tc, test_chunks_before);
 	tcase_add_test(tc, test_project_seed_dir);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
