@@ -83,8 +83,10 @@ static int first_is(const words *w, const char *x)
 static const char *const v_status[] = {"pending", "running", "done",
 	"failed", "queued", "active", "idle", "stopped", "review", "archived",
 	"cancelled", "completed", "paused", "waiting"};
-static const char *const v_role[] = {"user", "assistant", "system", "tool",
-	"admin", "member", "owner", "viewer"};
+static const char *const v_role[] = {"admin", "member", "owner", "viewer",
+	"editor"};
+static const char *const v_role_chat[] = {"user", "assistant", "system",
+	"tool"};
 static const char *const v_category[] = {"feature", "bug", "chore",
 	"research", "docs", "refactor", "execute", "link", "text", "image"};
 static const char *const v_mode[] = {"plan", "execute", "review", "auto",
@@ -190,7 +192,8 @@ static int is_time_name(const words *w)
 			break;
 	if (i == N_OF(w_time_last))
 		return has_word(w, "timestamp") || (w->n > 1 &&
-						    first_is(w, "date"));
+		       first_is(w, "date")) || last_is(w, "until") ||
+		       last_is(w, "expires") || last_is(w, "deadline");
 	/* "on" only after a word that says when: created_on, not add_on */
 	return strcmp(w_time_last[i], "on") != 0 ||
 	       (w->n > 1 && time_rank(w) != 2);
@@ -309,11 +312,19 @@ static int is_json(const dg_col *c, const words *w,
 		   const cw_datagen_names *json)
 {
 	const char *d = c->default_text;
+	size_t i;
 
 	if (c->dom.is_json || dg_names_has(json, c->c->name))
 		return 1;
 	if (d && (strcmp(d, "{}") == 0 || strcmp(d, "[]") == 0))
 		return 1;
+	/* config_dir, data_url: a path or a URL, whatever came first */
+	for (i = 0; w->n > 0 && i < N_OF(w_path); i++)
+		if (last_is(w, w_path[i]))
+			return 0;
+	for (i = 0; w->n > 0 && i < N_OF(w_url); i++)
+		if (last_is(w, w_url[i]))
+			return 0;
 	return has_any(w, w_json, N_OF(w_json));
 }
 
@@ -370,6 +381,7 @@ static const range_rule int_ranges[] = {
 	{"ms", 100, 600000, 0}, {"timeout", 100, 600000, 0},
 	{"latency", 5, 5000, 0}, {"elapsed", 100, 600000, 0},
 	{"number", 1, 50, 0}, {"num", 1, 50, 0}, {"percent", 0, 100, 0},
+	{"line", 1, 500, 0}, {"column", 1, 120, 0},
 	{"pct", 0, 100, 0}, {"width", 16, 4096, 0}, {"height", 16, 4096, 0},
 	{"count", 0, 5000, 0}, {"tokens", 0, 200000, 0}, {"qty", 1, 100, 0},
 	{"quantity", 1, 100, 0},
@@ -527,6 +539,13 @@ int dg_plan_columns(dg_col *cols, const cw_schema_table *t,
 		c->nullable = !c->c->not_null && c->c->pk == 0 &&
 			      !c->dom.not_null;
 		c->kind = classify(c, json);
+		/* roles of a conversation, or of a member */
+		if (c->vocab == v_role && (contains_ci(t->name, "message") ||
+		    contains_ci(t->name, "chat") || contains_ci(t->name, "turn")
+		    || contains_ci(t->name, "log"))) {
+			c->vocab = v_role_chat;
+			c->n_vocab = N_OF(v_role_chat);
+		}
 		/* Numeric bounds on a column of words: it holds numbers. */
 		if ((c->dom.has_lo || c->dom.has_hi) &&
 		    c->kind < DG_JSON_OBJECT)
