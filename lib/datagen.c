@@ -62,9 +62,9 @@ static char *insert_sql(dg_run *run, size_t t)
 	for (i = 0; sql && i < n; i++)
 		sql = sqlite3_mprintf("%z%s", sql, i ? ", ?" : ") VALUES (?");
 	if (sql)
-		sql = sqlite3_mprintf(n ? "%z) RETURNING %s" :
-				      "%z DEFAULT VALUES RETURNING %s", sql,
-				      cols);
+		sql = sqlite3_mprintf("%z%s%s%s", sql, n ? ")" :
+				      " DEFAULT VALUES", cols[0] ?
+				      " RETURNING " : "", cols);
 	free(cols);
 	return sql;
 }
@@ -206,7 +206,7 @@ static int plan_tables(dg_run *run)
 			return rc;
 		tb->is_contract = cw_agentlog_is_contract_table(tb->t);
 	}
-	return dg_keys_plan(run);
+	return 0;
 }
 
 static void free_run(dg_run *run)
@@ -282,6 +282,10 @@ static int fill_all(dg_run *run)
 	if ((rc = plan_tables(run)) != 0 ||
 	    (rc = fill_order(&order, &n, run)) != 0)
 		return rc;
+	if ((rc = dg_keys_plan(run, order, n)) != 0) {
+		free(order);
+		return rc;
+	}
 	before = calloc(n + 1, sizeof(*before));
 	if (before == NULL)
 		rc = cw_error_set(run->err, CW_ENOMEM, "", "", 0,

@@ -88,9 +88,10 @@ enum {
 	DG_FK_NONE        /* a NOT NULL key whose parent has no rows */
 };
 
-/* Plan stored columns, foreign keys and the agent source for every
-** table.  Returns 0 or CW_ENOMEM. */
-int dg_keys_plan(dg_run *run);
+/* Plan foreign keys, stored columns (what is referenced; the locator of
+** a table that refers to itself or to one filled after it) and the agent
+** source, for the fill order given.  Returns 0 or CW_ENOMEM. */
+int dg_keys_plan(dg_run *run, const size_t *order, size_t n_order);
 
 /* Read the stored columns of the rows t already holds. */
 int dg_keys_load(dg_run *run, size_t t);

@@ -215,31 +215,55 @@ static int plan_agents(dg_run *run, size_t t)
 	return run->agents_key == (size_t)-2 ? nomem(run) : 0;
 }
 
-int dg_keys_plan(dg_run *run)
+/* A table needs its rows located (for an UPDATE later) when it refers to
+** itself or to a table filled after it. */
+static int needs_locator(const dg_tab *tb, const size_t *pos, size_t t)
 {
-	size_t t, k;
-	int rc;
+	size_t k;
 
+	for (k = 0; k < tb->t->n_fks; k++) {
+		const dg_fk *f = &tb->fks[k];
+		if (f->is_self || (f->parent >= 0 && pos[f->parent] > pos[t]))
+			return 1;
+	}
+	return 0;
+}
+
+int dg_keys_plan(dg_run *run, const size_t *order, size_t n_order)
+{
+	size_t t, k, *pos = calloc(run->s->n_tables + 1, sizeof(*pos));
+	int rc = 0;
+
+	if (pos == NULL)
+		return nomem(run);
+	for (t = 0; t < run->s->n_tables; t++)
+		pos[t] = (size_t)-1;
+	for (k = 0; k < n_order; k++)
+		pos[order[k]] = k;
 	run->agents = -1;
-	for (t = 0; t < run->s->n_tables; t++) {
+	for (t = 0; rc == 0 && t < run->s->n_tables; t++) {
 		dg_tab *tb = &run->tabs[t];
 		if (tb->is_skipped)
 			continue;
-		if ((rc = plan_locator(run, tb)) != 0)
-			return rc;
 		tb->fks = calloc(tb->t->n_fks ? tb->t->n_fks : 1,
 				 sizeof(*tb->fks));
 		if (tb->fks == NULL)
-			return nomem(run);
-		for (k = 0; k < tb->t->n_fks; k++)
-			if ((rc = plan_fk(run, t, k)) != 0)
-				return rc;
-		plan_covering(tb);
+			rc = nomem(run);
+		for (k = 0; rc == 0 && k < tb->t->n_fks; k++)
+			rc = plan_fk(run, t, k);
+		if (rc == 0)
+			plan_covering(tb);
 	}
-	for (t = 0; t < run->s->n_tables; t++)
-		if (run->tabs[t].is_contract && (rc = plan_agents(run, t)) != 0)
-			return rc;
-	return 0;
+	/* Only what is needed is kept: a leaf table keeps nothing. */
+	for (t = 0; rc == 0 && t < run->s->n_tables; t++)
+		if (!run->tabs[t].is_skipped &&
+		    needs_locator(&run->tabs[t], pos, t))
+			rc = plan_locator(run, &run->tabs[t]);
+	for (t = 0; rc == 0 && t < run->s->n_tables; t++)
+		if (run->tabs[t].is_contract)
+			rc = plan_agents(run, t);
+	free(pos);
+	return rc;
 }
 
 /* ---- stored rows ---- */
@@ -315,7 +339,7 @@ int dg_keys_load(dg_run *run, size_t t)
 		free(name);
 		return nomem(run);
 	}
-	sql = sqlite3_mprintf("SELECT %s FROM %s", cols, name);
+	sql = sqlite3_mprintf("SELECT %s FROM %s", cols[0] ? cols : "1", name);
 	free(cols);
 	free(name);
 	if (sql == NULL)

@@ -237,7 +237,8 @@ static int after_row(dg_run *run, size_t t, const dg_row *w,
 		dg_fk *f = &tb->fks[k];
 		int keep_null = f->nullable && !f->covering && !f->is_self &&
 			cw_prng_mix(w->seed ^ w->table ^ k ^ w->r) % 5 == 0;
-		if (choice[k] == DG_FK_LATER || choice[k] == DG_FK_SELF)
+		if ((choice[k] == DG_FK_LATER || choice[k] == DG_FK_SELF) &&
+		    tb->n_loc > 0)
 			rc = dg_fixup_add(run, t, row, k, keep_null);
 	}
 	if (rc == 0 && tb->is_contract)
@@ -271,10 +272,13 @@ int dg_row_insert(dg_run *run, size_t t, sqlite3_stmt *st, size_t r,
 			return rc < 0 ? rc : 0;
 		bind_row(st, tb, vals);
 		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			if ((rc = dg_keys_add(run, t, st)) != 0)
-				return rc;
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (rc == SQLITE_ROW || (rc == SQLITE_DONE &&
+					 tb->keys.n_cols == 0)) {
+			int added = dg_keys_add(run, t, st);
+			if (added != 0)
+				return added;
+			while (rc == SQLITE_ROW &&
+			       (rc = sqlite3_step(st)) == SQLITE_ROW)
 				;
 			sqlite3_reset(st);
 			if (rc != SQLITE_DONE)
