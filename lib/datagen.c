@@ -322,6 +322,30 @@ static int pragma_int(sqlite3 *db, const char *sql, int *out)
 	return rc;
 }
 
+/* The fill as a savepoint of a transaction already open on db. */
+static int fill_nested(dg_run *run, sqlite3 *db)
+{
+	int fk = 1, rc;
+
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &fk);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 1, NULL);
+	rc = cw_db_exec(db, "SAVEPOINT cw_datagen; PRAGMA defer_foreign_keys "
+			"= ON", run->err);
+	if (rc == 0)
+		rc = fill_all(run);
+	if (rc == 0)
+		rc = cw_db_exec(db, "PRAGMA defer_foreign_keys = OFF; RELEASE "
+				"cw_datagen", run->err);
+	else
+		sqlite3_exec(db, "ROLLBACK TO cw_datagen; RELEASE cw_datagen",
+			     NULL, NULL, NULL);
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, fk, NULL);
+	free_run(run);
+	if (rc != 0)
+		cw_datagen_result_free(run->out);
+	return rc;
+}
+
 int cw_datagen_fill(cw_datagen_result *out, sqlite3 *db, const cw_schema *s,
 		    const cw_datagen_options *o, cw_error *err)
 {
@@ -335,10 +359,12 @@ int cw_datagen_fill(cw_datagen_result *out, sqlite3 *db, const cw_schema *s,
 	run.o = o;
 	run.out = out;
 	run.err = err;
+	/* Inside a caller's transaction (check's evidence fills between
+	** migrations of the migrator's batch) the run is a savepoint, and
+	** foreign keys are forced through the connection's flag, since the
+	** PRAGMAs do nothing there. */
 	if (!sqlite3_get_autocommit(db))
-		return cw_error_set(err, CW_EINVAL, "", "", 0, "filling "
-				    "tables needs a connection outside any "
-				    "transaction");
+		return fill_nested(&run, db);
 	/* foreign_keys only changes outside a transaction.  Statement
 	** journals in memory: each INSERT of the one long transaction keeps
 	** one, and on disk they would be most of the run's writes (the

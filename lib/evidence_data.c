@@ -3,8 +3,9 @@
 ** measured.  Design in evidence_data.h.
 */
 #include "evidence_data.h"
+#include "datagen.h"
 #include "db.h"
-#include "lint_int.h"
+#include "schema.h"
 #include "migrate.h"
 #include "text.h"
 
@@ -24,6 +25,9 @@ typedef struct saved {
 	long long rows;
 } saved;
 
+/* Rows each table is topped up to before each migration. */
+#define CW_DATA_ROWS 3
+
 typedef struct run {
 	const cw_folder *f;
 	const cw_data_options *o;
@@ -36,7 +40,27 @@ typedef struct run {
 	int fail_line;
 	char fail_msg[512];
 	size_t tentative;    /* index of this migration's FAILS, or -1 */
+	cw_datagen_names json; /* columns the folder uses as JSON */
 } run;
+
+static int nomem(run *x);
+
+/* Remember a table the generator could not fill, once. */
+static int note_unfilled(run *x, const char *t)
+{
+	cw_data_evidence *e = x->out;
+	size_t n = e->unfilled ? strlen(e->unfilled) : 0;
+	char *s;
+
+	if (e->unfilled && strstr(e->unfilled, t))
+		return 0;
+	s = realloc(e->unfilled, n + strlen(t) + 3);
+	if (s == NULL)
+		return -1;
+	snprintf(s + n, strlen(t) + 3, "%s%s", n ? ", " : "", t);
+	e->unfilled = s;
+	return 0;
+}
 
 static int nomem(run *x)
 {
@@ -259,9 +283,9 @@ static int push(run *x, cw_dv_kind kind, size_t k, const char *table,
 	return 0;
 }
 
-static int says_so(run *x, size_t k, const char *t, int values)
+static int says_so(run *x, size_t k, const char *t, const char *column)
 {
-	return x->o->says_so && x->o->says_so(x->o->says_ctx, k, t, values);
+	return x->o->says_so && x->o->says_so(x->o->says_ctx, k, t, column);
 }
 
 /* The column of main.t named like c, or NULL. */
@@ -323,14 +347,14 @@ static int compare_one(run *x, sqlite3 *db, size_t k, size_t i)
 		   "EXISTS (SELECT 1 FROM main.%s AS n WHERE %s)", i, q, on);
 	lost = count_of(db, sql);
 	free(sql);
-	if (lost > 0 && !says_so(x, k, s->name, 0))
+	if (lost > 0 && !says_so(x, k, s->name, NULL))
 		rc = push(x, CW_DV_ROWS_LOST, k, s->name, NULL, s->rows,
 			  lost);
 	for (c = 0; rc == 0 && c < s->n_cols; c++) {
 		char *qc;
 		if (find_col(s->keys, s->n_keys, s->cols[c]) ||
 		    !find_col(cols, nc, s->cols[c]) ||
-		    says_so(x, k, s->name, 1))
+		    says_so(x, k, s->name, s->cols[c]))
 			continue;
 		qc = cw_db_quote_ident(s->cols[c]);
 		/* A value converted by a new affinity is the same value. */
@@ -390,36 +414,42 @@ static void clear_rows(run *x, sqlite3 *db)
 	free_names(names, n);
 }
 
-/* The default filler: one synthetic row in every empty table (and the
-** parents it needs), from evidence_fill.c. */
+/* The default filler: the data generator tops every table up to a few
+** rows (rows already there, of earlier vintages, stay).  Tables it
+** cannot fill are remembered for the report. */
 static int default_fill(run *x, sqlite3 *db)
 {
-	cw_ev_graph g;
-	size_t *roots, n = 0, i;
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	cw_datagen_options go = CW_DATAGEN_OPTIONS_INIT;
+	cw_datagen_result gr;
+	cw_schema s;
+	size_t i;
 	int rc;
 
-	memset(&g, 0, sizeof(g));
-	rc = cw_ev_graph_load(&g, db, x->mtable, x->err);
+	so.skip_table = x->mtable;
+	rc = cw_schema_read_db(&s, db, &so, x->err);
 	if (rc == CW_ESQL) {
 		cw_error_clear(x->err);
 		return 0;
 	}
-	roots = rc == 0 ? calloc(g.n + 1, sizeof(*roots)) : NULL;
-	if (rc == 0 && roots == NULL)
-		rc = nomem(x);
-	for (i = 0; rc == 0 && i < g.n; i++) {
-		char *sql = sqlf("SELECT count(*) FROM main.%s",
-				 g.tables[i].quoted);
-		if (count_of(db, sql) == 0)
-			roots[n++] = i;
-		free(sql);
+	if (rc != 0)
+		return rc;
+	go.rows = CW_DATA_ROWS;
+	go.seed = 1;
+	go.json_columns = &x->json;
+	rc = cw_datagen_fill(&gr, db, &s, &go, x->err);
+	if (rc == CW_ESQL) {
+		/* Not fillable here; the trial runs on what there is. */
+		cw_error_clear(x->err);
+		rc = 0;
+	} else if (rc == 0) {
+		for (i = 0; i < gr.n_tables; i++)
+			if (!gr.tables[i].is_filled &&
+			    note_unfilled(x, gr.tables[i].name) != 0)
+				rc = nomem(x);
+		cw_datagen_result_free(&gr);
 	}
-	if (rc == 0 && n > 0)
-		rc = cw_ev_graph_relevant(&g, roots, n, x->err);
-	if (rc == 0 && n > 0)
-		rc = cw_ev_fill(db, &g, x->err);
-	free(roots);
-	cw_ev_graph_free(&g);
+	cw_schema_free(&s);
 	return rc;
 }
 
@@ -532,15 +562,20 @@ int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
 	mo.profile = x.o->profile;
 	mo.keep_going = 1;
 	mo.hooks = &hooks;
-	rc = cw_db_open_scratch(&db, &path, NULL, err);
-	if (rc != 0)
+	rc = cw_datagen_json_columns(&x.json, f, err);
+	if (rc == 0)
+		rc = cw_db_open_scratch(&db, &path, NULL, err);
+	if (rc != 0) {
+		cw_datagen_names_free(&x.json);
 		return rc;
+	}
 	rc = cw_migrate_db(&r, db, f, &mo, err);
 	if (rc == CW_ESQL) {
 		cw_error_clear(err);
 		rc = 0;
 	}
 	free_saved(&x);
+	cw_datagen_names_free(&x.json);
 	cw_migrate_result_free(&r);
 	cw_db_close_scratch(db, path);
 	return rc;

@@ -15,7 +15,8 @@
 **  - a table that survives by name and lost rows (by primary key, or
 **    rowid), or a column that survives by name whose values changed, is
 **    a loss, unless the migration says so itself (a DELETE from the
-**    table for rows, an UPDATE of it for values: says_so).
+**    table for rows; for values an UPDATE of it, or an INSERT ... SELECT
+**    into its rebuild copy that names the column: says_so).
 ** The trial is rolled back; when it failed, the rows are removed so the
 ** migration and the rest of the folder still run, and filling starts
 ** again at the next one.  Verdicts are this module's own type; lint reads
@@ -60,16 +61,16 @@ typedef struct cw_data_evidence {
 typedef int (*cw_data_fill)(void *ctx, sqlite3 *db, size_t k,
 			    cw_error *err);
 
-/* Does migration k say itself that rows of table (values: values of it)
-** go?  1 if so. */
+/* Does migration k say itself that rows of table go (column NULL), or
+** that the values of table.column change (column given)?  1 if so. */
 typedef int (*cw_data_says_so)(void *ctx, size_t k, const char *table,
-			       int values);
+			       const char *column);
 
 typedef struct cw_data_options {
 	const char *table;          /* migrations table, NULL = drizzle's */
 	const cw_profile *profile;  /* NULL: the stock migrator */
-	cw_data_fill fill;          /* NULL: one synthetic row per empty
-				    ** table (evidence_fill.c) */
+	cw_data_fill fill;          /* NULL: the data generator tops every
+				    ** table up to three rows (datagen.h) */
 	void *fill_ctx;
 	cw_data_says_so says_so;    /* NULL: nothing is said */
 	void *says_ctx;

@@ -348,18 +348,9 @@ int cw_lint_targets(const cw_lint_mig *g, cw_lint_kind kind,
 
 /* ---- evidence with rows (evidence_data.c) ---- */
 
-static int says_so(void *ctx, size_t k, const char *table, int values)
-{
-	const cw_lint_read *r = ctx;
-
-	return cw_lint_targets(&r->migs[k], values ? CW_LK_UPDATE :
-			       CW_LK_DELETE, table);
-}
-
-/* The statement of migration g that a finding about table t points at:
-** the INSERT ... SELECT filling a rebuild's new table (the copy that
-** drops rows or values), else the first statement about t, else NULL. */
-static const cw_lint_stmt *stmt_about(const cw_lint_mig *g, const char *t)
+/* The name of the copy a rebuild of table t in migration g renames to
+** t, or NULL. */
+static const char *rebuild_copy(const cw_lint_mig *g, const char *t)
 {
 	const char *copy = NULL;
 	size_t i;
@@ -368,6 +359,49 @@ static const cw_lint_stmt *stmt_about(const cw_lint_mig *g, const char *t)
 		if (g->stmts[i].kind == CW_LK_RENAME_TABLE && g->stmts[i].to &&
 		    cw_sqlscan_name_eq(g->stmts[i].to, t))
 			copy = g->stmts[i].table;
+	return copy;
+}
+
+/* Rows: a DELETE of the table.  Values: an UPDATE of it, or the
+** INSERT ... SELECT filling its rebuild copy assigns the column (by name,
+** or all columns by position when it lists none): a coalesce() or CASE
+** there is the migration saying so. */
+static int says_so(void *ctx, size_t k, const char *table,
+		   const char *column)
+{
+	const cw_lint_read *r = ctx;
+	const cw_lint_mig *g = &r->migs[k];
+	const char *copy;
+	char key[300];
+	size_t i, j;
+
+	if (column == NULL)
+		return cw_lint_targets(g, CW_LK_DELETE, table);
+	if (cw_lint_targets(g, CW_LK_UPDATE, table))
+		return 1;
+	copy = rebuild_copy(g, table);
+	snprintf(key, sizeof(key), ",%s,", column);
+	for (j = 0; key[j]; j++)
+		if (key[j] >= 'A' && key[j] <= 'Z')
+			key[j] = (char)(key[j] | 0x20);
+	for (i = 0; copy && i < g->n; i++)
+		if (g->stmts[i].kind == CW_LK_INSERT_SELECT &&
+		    cw_sqlscan_name_eq(g->stmts[i].table, copy) &&
+		    (g->stmts[i].insert_cols == NULL ||
+		     strstr(g->stmts[i].insert_cols, key)))
+			return 1;
+	return 0;
+}
+
+/* The statement of migration g that a finding about table t points at:
+** the INSERT ... SELECT filling a rebuild's new table (the copy that
+** drops rows or values), else the first statement about t, else its
+** first DROP TABLE (a cascade), else NULL. */
+static const cw_lint_stmt *stmt_about(const cw_lint_mig *g, const char *t)
+{
+	const char *copy = rebuild_copy(g, t);
+	size_t i;
+
 	for (i = 0; copy && i < g->n; i++)
 		if (g->stmts[i].kind == CW_LK_INSERT_SELECT &&
 		    cw_sqlscan_name_eq(g->stmts[i].table, copy))
@@ -375,6 +409,10 @@ static const cw_lint_stmt *stmt_about(const cw_lint_mig *g, const char *t)
 	for (i = 0; i < g->n; i++)
 		if (g->stmts[i].table && cw_sqlscan_name_eq(g->stmts[i].table,
 							    t))
+			return &g->stmts[i];
+	/* Not named at all: rows of a child go with a DROP of its parent. */
+	for (i = 0; i < g->n; i++)
+		if (g->stmts[i].kind == CW_LK_DROP_TABLE)
 			return &g->stmts[i];
 	return NULL;
 }
@@ -482,6 +520,13 @@ static void report_verdict(cw_lint_read *r, const cw_data_verdict *v)
 			"values are not carried over (measured with rows in "
 			"every table)", m->entry->tag, v->table, v->column,
 			v->lost, v->rows);
+	if (d && v->kind == CW_DV_ROWS_LOST)
+		cw_diag_set_hint(d, "rows that existed before the migration "
+				 "are gone after it: check the rebuild's "
+				 "INSERT ... SELECT (a WHERE or JOIN that "
+				 "drops rows) and what the DROPs cascade to; "
+				 "if the loss is intended, DELETE the rows "
+				 "explicitly so the migration says so");
 	if (d && v->kind == CW_DV_FAILS)
 		cw_diag_set_hint(d, "the statement passes only while the table "
 				 "is empty: make it valid for existing rows "
@@ -530,6 +575,7 @@ static void free_migs(cw_lint_mig *migs, size_t n)
 			free(s->ev.unfilled);
 			free(s->table);
 			free(s->to);
+			free(s->insert_cols);
 		}
 		free(migs[k].stmts);
 		free(migs[k].dangling);

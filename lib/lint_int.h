@@ -121,6 +121,8 @@ typedef struct cw_lint_stmt {
 	int has_where;       /* DELETE */
 	int is_rebuild;      /* DROP: a later rename gives its name back */
 	int is_created_here; /* DROP/DELETE: created earlier in the file */
+	char *insert_cols;   /* INSERT_SELECT: ",a,b," its column list names
+			     ** (lower case), or NULL when it has none */
 	cw_lint_verdict ev;  /* DROP only */
 } cw_lint_stmt;
 

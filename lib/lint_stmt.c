@@ -528,6 +528,40 @@ static int has_top_level(const stmt *x, size_t i, const char *kw)
 }
 
 /* DELETE, UPDATE, INSERT and REPLACE, after any WITH clause. */
+/* The column list of INSERT INTO t (a, b) ... after the '(' at open, as
+** ",a,b," in lower case into st->insert_cols.  0 or -1 (out of memory). */
+static int insert_columns(stmt *x, cw_lint_stmt *st, size_t open)
+{
+	size_t end = close_paren(x, open), i, n = 2, o = 0;
+	char *s;
+
+	for (i = open + 1; i < end && i < x->b; i++)
+		n += x->t[i].len + 1;
+	s = malloc(n + 1);
+	if (s == NULL)
+		return -1;
+	s[o++] = ',';
+	for (i = open + 1; i < end && i < x->b; i++) {
+		char *name;
+		size_t j;
+		if (!cw_tok_is_name(&x->t[i]))
+			continue;
+		name = cw_tok_name(x->s, &x->t[i]);
+		if (name == NULL) {
+			free(s);
+			return -1;
+		}
+		for (j = 0; name[j] && o + 2 < n + 1; j++)
+			s[o++] = (char)((name[j] >= 'A' && name[j] <= 'Z') ?
+					name[j] | 0x20 : name[j]);
+		s[o++] = ',';
+		free(name);
+	}
+	s[o] = '\0';
+	st->insert_cols = s;
+	return 0;
+}
+
 static int read_dml(stmt *x, size_t h)
 {
 	size_t i = h + 1, tbl;
@@ -551,7 +585,10 @@ static int read_dml(stmt *x, size_t h)
 	if (!is(x, i, "INTO") || (tbl = qname(x, i + 1)) >= x->b ||
 	    !has_top_level(x, tbl + 1, "SELECT"))
 		return 0;
-	return record(x, CW_LK_INSERT_SELECT, tbl) ? 0 : -1;
+	st = record(x, CW_LK_INSERT_SELECT, tbl);
+	if (st == NULL)
+		return -1;
+	return punct(x, tbl + 1, '(') ? insert_columns(x, st, tbl + 1) : 0;
 }
 
 /* Index of the statement after a leading WITH clause. */
