@@ -116,7 +116,7 @@ static void plan_multi(plan *p, al_ctx *c, cw_agentlog_form form)
 /* The compact JSON of ev, indented two spaces per level.  Compact text
 ** has no whitespace outside strings, so structure is all there is to
 ** follow. */
-static void put_pretty(al_buf *out, const char *s, size_t n)
+static void put_pretty(cw_strbuf *out, const char *s, size_t n)
 {
 	size_t i, depth = 0, k;
 	int in_str = 0;
@@ -124,37 +124,37 @@ static void put_pretty(al_buf *out, const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		char ch = s[i];
 		if (in_str) {
-			al_put(out, &ch, 1);
+			cw_strbuf_add(out, &ch, 1);
 			if (ch == '\\' && i + 1 < n)
-				al_put(out, &s[++i], 1);
+				cw_strbuf_add(out, &s[++i], 1);
 			else if (ch == '"')
 				in_str = 0;
 			continue;
 		}
 		if (ch == '"') {
 			in_str = 1;
-			al_put(out, &ch, 1);
+			cw_strbuf_add(out, &ch, 1);
 		} else if ((ch == '{' || ch == '[') && i + 1 < n &&
 			   (s[i + 1] == '}' || s[i + 1] == ']')) {
-			al_put(out, &s[i], 2);
+			cw_strbuf_add(out, &s[i], 2);
 			i++;
 		} else if (ch == '{' || ch == '[' || ch == ',') {
 			if (ch != ',')
 				depth++;
-			al_put(out, &ch, 1);
-			al_put(out, "\n", 1);
+			cw_strbuf_add(out, &ch, 1);
+			cw_strbuf_add(out, "\n", 1);
 			for (k = 0; k < depth; k++)
-				al_put(out, "  ", 2);
+				cw_strbuf_add(out, "  ", 2);
 		} else if (ch == '}' || ch == ']') {
-			al_put(out, "\n", 1);
+			cw_strbuf_add(out, "\n", 1);
 			depth = depth ? depth - 1 : 0;
 			for (k = 0; k < depth; k++)
-				al_put(out, "  ", 2);
-			al_put(out, &ch, 1);
+				cw_strbuf_add(out, "  ", 2);
+			cw_strbuf_add(out, &ch, 1);
 		} else if (ch == ':') {
-			al_put(out, ": ", 2);
+			cw_strbuf_add(out, ": ", 2);
 		} else {
-			al_put(out, &ch, 1);
+			cw_strbuf_add(out, &ch, 1);
 		}
 	}
 }
@@ -173,8 +173,8 @@ static size_t pick_cut(const plan *p, cw_prng *rng, int at_end)
 	return p->n > 2 ? 1 + (size_t)cw_prng_below(rng, p->n - 2) : 0;
 }
 
-static void assemble(al_buf *out, cw_agentlog_counts *counts, const plan *p,
-		     const al_buf *ev, cw_agentlog_form form, cw_prng *rng)
+static void assemble(cw_strbuf *out, cw_agentlog_counts *counts, const plan *p,
+		     const cw_strbuf *ev, cw_agentlog_form form, cw_prng *rng)
 {
 	const char *eol = form == CW_AGENTLOG_CRLF ? "\r\n" : "\n";
 	int cuts = form == CW_AGENTLOG_TRUNCATED || form == CW_AGENTLOG_CUT_END;
@@ -186,45 +186,45 @@ static void assemble(al_buf *out, cw_agentlog_counts *counts, const plan *p,
 		if (form == CW_AGENTLOG_PRETTY)
 			put_pretty(out, ev->p + p->ev[0].off, p->ev[0].len);
 		else
-			al_put(out, ev->p + p->ev[0].off, p->ev[0].len);
+			cw_strbuf_add(out, ev->p + p->ev[0].off, p->ev[0].len);
 		if (form == CW_AGENTLOG_PRETTY && cw_prng_chance(rng, 1, 2))
-			al_put(out, "\n", 1);
+			cw_strbuf_add(out, "\n", 1);
 		add_counts(counts, &p->ev[0].counts);
 		return;
 	}
 	if (form == CW_AGENTLOG_ARRAY) {
-		al_put(out, "[", 1);
+		cw_strbuf_add(out, "[", 1);
 		for (i = 0; i < p->n; i++) {
 			if (i > 0)
-				al_put(out, ",", 1);
-			al_put(out, ev->p + p->ev[i].off, p->ev[i].len);
+				cw_strbuf_add(out, ",", 1);
+			cw_strbuf_add(out, ev->p + p->ev[i].off, p->ev[i].len);
 			add_counts(counts, &p->ev[i].counts);
 		}
-		al_put(out, "]", 1);
+		cw_strbuf_add(out, "]", 1);
 		if (cw_prng_chance(rng, 1, 2))
-			al_put(out, "\n", 1);
+			cw_strbuf_add(out, "\n", 1);
 		return;
 	}
 	for (i = 0; i < p->n; i++) {
 		const al_event *e = &p->ev[i];
 		if (i > 0 && form == CW_AGENTLOG_BLANKS)
-			al_puts(out, cw_prng_chance(rng, 1, 2) ? "\n\n" : "\n");
+			cw_strbuf_str(out, cw_prng_chance(rng, 1, 2) ? "\n\n" : "\n");
 		else if (i > 0)
-			al_puts(out, eol);
+			cw_strbuf_str(out, eol);
 		if (i == cut) {
 			/* Cut inside the event: its closing brace is lost, so
 			** the line is never valid JSON. */
 			size_t keep = e->len / 3 +
 				(size_t)cw_prng_below(rng, e->len * 2 / 3 - 1);
-			al_put(out, ev->p + e->off, keep);
+			cw_strbuf_add(out, ev->p + e->off, keep);
 			counts->malformed++;
 			continue;
 		}
-		al_put(out, ev->p + e->off, e->len);
+		cw_strbuf_add(out, ev->p + e->off, e->len);
 		add_counts(counts, &e->counts);
 	}
 	if (form != CW_AGENTLOG_BLANKS && form != CW_AGENTLOG_CUT_END)
-		al_puts(out, eol);
+		cw_strbuf_str(out, eol);
 }
 
 int cw_agentlog_chunk(char **out, size_t *out_len,
@@ -232,7 +232,7 @@ int cw_agentlog_chunk(char **out, size_t *out_len,
 		      const cw_agentlog_spec *spec, cw_prng *rng,
 		      cw_error *err)
 {
-	al_buf ev = {NULL, 0, 0, 0}, text = {NULL, 0, 0, 0};
+	cw_strbuf ev = {NULL, 0, 0, 0}, text = {NULL, 0, 0, 0};
 	al_ctx c;
 	plan p;
 	cw_agentlog_form form = spec->form < CW_AGENTLOG_N_FORMS ?
@@ -253,7 +253,7 @@ int cw_agentlog_chunk(char **out, size_t *out_len,
 		plan_multi(&p, &c, form);
 	assemble(&text, counts, &p, &ev, form, rng);
 	free(ev.p);
-	if (ev.oom || text.oom || text.p == NULL) {
+	if (ev.is_oom || text.is_oom || text.p == NULL) {
 		free(text.p);
 		return cw_error_set(err, CW_ENOMEM, "", "", 0,
 				    "out of memory writing a log chunk");
@@ -374,25 +374,25 @@ oom:
 int cw_agentlog_expected_json(char **out, size_t *out_len,
 			      const cw_agentlog_tally *t, cw_error *err)
 {
-	al_buf b = {NULL, 0, 0, 0};
+	cw_strbuf b = {NULL, 0, 0, 0};
 	size_t i;
 
-	al_puts(&b, t->n_agents ? "{\n  \"agents\": [\n" :
+	cw_strbuf_str(&b, t->n_agents ? "{\n  \"agents\": [\n" :
 		"{\n  \"agents\": [],\n");
 	for (i = 0; i < t->n_agents; i++) {
 		const cw_agentlog_agent *a = &t->agents[i];
-		al_puts(&b, "    {\"agent_id\": ");
+		cw_strbuf_str(&b, "    {\"agent_id\": ");
 		al_jstr(&b, a->agent_id);
-		al_printf(&b, ", \"questions\": %zu, \"subagents\": %zu, "
+		cw_strbuf_fmt(&b, ", \"questions\": %zu, \"subagents\": %zu, "
 			  "\"compactions\": %zu}%s\n", a->counts.questions,
 			  a->counts.subagents, a->counts.compactions,
 			  i + 1 < t->n_agents ? "," : "");
 	}
 	if (t->n_agents)
-		al_puts(&b, "  ],\n");
-	al_printf(&b, "  \"chunks\": %zu,\n  \"malformed_lines\": %zu\n}\n",
+		cw_strbuf_str(&b, "  ],\n");
+	cw_strbuf_fmt(&b, "  \"chunks\": %zu,\n  \"malformed_lines\": %zu\n}\n",
 		  t->chunks, t->malformed_lines);
-	if (b.oom) {
+	if (b.is_oom) {
 		free(b.p);
 		return cw_error_set(err, CW_ENOMEM, "", "", 0,
 				    "out of memory writing expected counts");

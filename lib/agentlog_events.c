@@ -20,68 +20,27 @@
 
 #define N_OF(a) (sizeof(a) / sizeof(*(a)))
 
-/* ---- the buffer ---- */
+/* ---- JSON text ---- */
 
-void al_put(al_buf *b, const char *s, size_t n)
+void al_jstr(cw_strbuf *b, const char *s)
 {
-	if (b->oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		char *p;
-		while (cap < b->n + n + 1)
-			cap *= 2;
-		p = realloc(b->p, cap);
-		if (p == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-void al_puts(al_buf *b, const char *s)
-{
-	al_put(b, s, strlen(s));
-}
-
-void al_printf(al_buf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		al_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n :
-		       sizeof(tmp) - 1);
-}
-
-void al_jstr(al_buf *b, const char *s)
-{
-	al_put(b, "\"", 1);
+	cw_strbuf_add(b, "\"", 1);
 	for (; *s; s++) {
 		unsigned char ch = (unsigned char)*s;
 		if (ch == '"' || ch == '\\') {
 			char e[2] = {'\\', (char)ch};
-			al_put(b, e, 2);
+			cw_strbuf_add(b, e, 2);
 		} else if (ch == '\n') {
-			al_put(b, "\\n", 2);
+			cw_strbuf_add(b, "\\n", 2);
 		} else if (ch == '\t') {
-			al_put(b, "\\t", 2);
+			cw_strbuf_add(b, "\\t", 2);
 		} else if (ch < 0x20) {
-			al_printf(b, "\\u%04x", ch);
+			cw_strbuf_fmt(b, "\\u%04x", ch);
 		} else {
-			al_put(b, (const char *)&ch, 1);
+			cw_strbuf_add(b, (const char *)&ch, 1);
 		}
 	}
-	al_put(b, "\"", 1);
+	cw_strbuf_add(b, "\"", 1);
 }
 
 /* ---- what the events say ---- */
@@ -178,7 +137,7 @@ static void put_b62(al_ctx *c, size_t n)
 
 	for (i = 0; i < n && i < sizeof(tmp); i++)
 		tmp[i] = digits[cw_prng_below(c->rng, 62)];
-	al_put(c->b, tmp, i);
+	cw_strbuf_add(c->b, tmp, i);
 }
 
 static void put_uuid(al_ctx *c)
@@ -193,7 +152,7 @@ static void put_uuid(al_ctx *c)
 	u[14] = '4';
 	u[19] = hex[8 + cw_prng_below(c->rng, 4)];
 	u[36] = '\0';
-	al_printf(c->b, "\"%s\"", u);
+	cw_strbuf_fmt(c->b, "\"%s\"", u);
 }
 
 static const char *model_of(const al_ctx *c)
@@ -207,121 +166,121 @@ static const char *model_of(const al_ctx *c)
 /* The tail every event but init and result shares. */
 static void put_session(al_ctx *c)
 {
-	al_puts(c->b, ",\"session_id\":");
+	cw_strbuf_str(c->b, ",\"session_id\":");
 	al_jstr(c->b, c->spec->session_id ? c->spec->session_id : "");
-	al_puts(c->b, ",\"uuid\":");
+	cw_strbuf_str(c->b, ",\"uuid\":");
 	put_uuid(c);
-	al_puts(c->b, "}");
+	cw_strbuf_str(c->b, "}");
 }
 
 /* A countable name, escaped in the ESCAPED form. */
 static void put_name(al_ctx *c, const char *name)
 {
 	if (c->escape_names && strcmp(name, "Agent") == 0)
-		al_puts(c->b, "\"\\u0041gent\"");
+		cw_strbuf_str(c->b, "\"\\u0041gent\"");
 	else if (c->escape_names && strcmp(name, "AskUserQuestion") == 0)
-		al_puts(c->b, "\"AskUser\\u0051uestion\"");
+		cw_strbuf_str(c->b, "\"AskUser\\u0051uestion\"");
 	else
 		al_jstr(c->b, name);
 }
 
 static void init_event(al_ctx *c)
 {
-	al_puts(c->b, "{\"type\":\"system\",\"subtype\":\"init\",\"cwd\":");
+	cw_strbuf_str(c->b, "{\"type\":\"system\",\"subtype\":\"init\",\"cwd\":");
 	al_jstr(c->b, c->spec->cwd ? c->spec->cwd : "/srv/worktrees/agent");
-	al_puts(c->b, ",\"session_id\":");
+	cw_strbuf_str(c->b, ",\"session_id\":");
 	al_jstr(c->b, c->spec->session_id ? c->spec->session_id : "");
-	al_puts(c->b, ",\"tools\":[\"Task\",\"Agent\",\"Bash\",\"Glob\","
+	cw_strbuf_str(c->b, ",\"tools\":[\"Task\",\"Agent\",\"Bash\",\"Glob\","
 		"\"Grep\",\"Read\",\"Edit\",\"Write\",\"WebFetch\","
 		"\"TodoWrite\",\"AskUserQuestion\",\"ExitPlanMode\"],"
 		"\"mcp_servers\":[],\"model\":");
 	al_jstr(c->b, model_of(c));
-	al_puts(c->b, ",\"permissionMode\":\"bypassPermissions\","
+	cw_strbuf_str(c->b, ",\"permissionMode\":\"bypassPermissions\","
 		"\"slash_commands\":[\"compact\",\"review\"],"
 		"\"apiKeySource\":\"none\",\"claude_code_version\":\"2.0.37\","
 		"\"output_style\":\"default\",\"agents\":[\"general-purpose\","
 		"\"Explore\"],\"uuid\":");
 	put_uuid(c);
-	al_puts(c->b, "}");
+	cw_strbuf_str(c->b, "}");
 }
 
 static void tool_input(al_ctx *c, const char *tool)
 {
-	al_buf *b = c->b;
+	cw_strbuf *b = c->b;
 
 	if (strcmp(tool, "AskUserQuestion") == 0) {
 		const question *q = &questions[cw_prng_below(c->rng,
 							     N_OF(questions))];
-		al_puts(b, "{\"questions\":[{\"question\":");
+		cw_strbuf_str(b, "{\"questions\":[{\"question\":");
 		al_jstr(b, q->question);
-		al_puts(b, ",\"header\":");
+		cw_strbuf_str(b, ",\"header\":");
 		al_jstr(b, q->header);
-		al_puts(b, ",\"multiSelect\":false,\"options\":[{\"label\":");
+		cw_strbuf_str(b, ",\"multiSelect\":false,\"options\":[{\"label\":");
 		al_jstr(b, q->yes);
-		al_puts(b, ",\"description\":\"Recommended\"},{\"label\":");
+		cw_strbuf_str(b, ",\"description\":\"Recommended\"},{\"label\":");
 		al_jstr(b, q->no);
-		al_puts(b, ",\"description\":\"The other way\"}]}]}");
+		cw_strbuf_str(b, ",\"description\":\"The other way\"}]}]}");
 	} else if (strcmp(tool, "Agent") == 0) {
-		al_puts(b, "{\"description\":");
+		cw_strbuf_str(b, "{\"description\":");
 		al_jstr(b, pick(c, agent_tasks, N_OF(agent_tasks)));
-		al_puts(b, ",\"prompt\":\"Report file paths and line numbers; "
+		cw_strbuf_str(b, ",\"prompt\":\"Report file paths and line numbers; "
 			"do not edit anything.\",\"subagent_type\":");
-		al_puts(b, cw_prng_chance(c->rng, 1, 2) ?
+		cw_strbuf_str(b, cw_prng_chance(c->rng, 1, 2) ?
 			"\"general-purpose\"}" : "\"Explore\"}");
 	} else if (strcmp(tool, "Bash") == 0) {
-		al_puts(b, "{\"command\":");
+		cw_strbuf_str(b, "{\"command\":");
 		al_jstr(b, c->mentions_only ? "grep -c '\"subtype\":"
 			"\"compact_boundary\"' logs/session.jsonl" :
 			pick(c, commands, N_OF(commands)));
-		al_puts(b, ",\"description\":\"Run it\"}");
+		cw_strbuf_str(b, ",\"description\":\"Run it\"}");
 	} else if (strcmp(tool, "Edit") == 0) {
-		al_puts(b, "{\"file_path\":");
+		cw_strbuf_str(b, "{\"file_path\":");
 		al_jstr(b, pick(c, files, N_OF(files)));
-		al_puts(b, ",\"old_string\":\"questions += 0;\","
+		cw_strbuf_str(b, ",\"old_string\":\"questions += 0;\","
 			"\"new_string\":");
 		al_jstr(b, c->mentions_only ? "if (b.type === 'tool_use' && "
 			"b.name === 'AskUserQuestion') questions += 1;" :
 			"questions += count;");
-		al_puts(b, "}");
+		cw_strbuf_str(b, "}");
 	} else if (strcmp(tool, "TodoWrite") == 0) {
-		al_puts(b, "{\"todos\":[{\"content\":\"Count Agent and "
+		cw_strbuf_str(b, "{\"todos\":[{\"content\":\"Count Agent and "
 			"AskUserQuestion tool_use blocks\",\"status\":"
 			"\"completed\",\"activeForm\":\"Counting\"},"
 			"{\"content\":"
 			"\"Handle compact_boundary events\",\"status\":"
 			"\"in_progress\",\"activeForm\":\"Handling\"}]}");
 	} else if (strcmp(tool, "Grep") == 0) {
-		al_puts(b, "{\"pattern\":\"agentMetrics|agent_metrics\","
+		cw_strbuf_str(b, "{\"pattern\":\"agentMetrics|agent_metrics\","
 			"\"path\":\"apps/server/src\",\"output_mode\":"
 			"\"content\"}");
 	} else if (strcmp(tool, "Glob") == 0) {
-		al_puts(b, "{\"pattern\":\"apps/server/**/*.test.ts\"}");
+		cw_strbuf_str(b, "{\"pattern\":\"apps/server/**/*.test.ts\"}");
 	} else {
-		al_puts(b, "{\"file_path\":");
+		cw_strbuf_str(b, "{\"file_path\":");
 		al_jstr(b, pick(c, files, N_OF(files)));
 		if (strcmp(tool, "Write") == 0)
-			al_puts(b, ",\"content\":\"export {};\\n\"");
-		al_puts(b, "}");
+			cw_strbuf_str(b, ",\"content\":\"export {};\\n\"");
+		cw_strbuf_str(b, "}");
 	}
 }
 
 /* One tool_use block; counts it when it is countable. */
 static void tool_block(al_ctx *c, const char *tool, cw_agentlog_counts *n)
 {
-	al_puts(c->b, "{\"type\":\"tool_use\",\"id\":\"toolu_01");
+	cw_strbuf_str(c->b, "{\"type\":\"tool_use\",\"id\":\"toolu_01");
 	c->last_id[0] = '\0';
 	{
 		size_t at = c->b->n;
 		put_b62(c, 22);
-		if (!c->b->oom)
+		if (!c->b->is_oom)
 			snprintf(c->last_id, sizeof(c->last_id), "toolu_01%.*s",
 				 22, c->b->p + at);
 	}
-	al_puts(c->b, "\",\"name\":");
+	cw_strbuf_str(c->b, "\",\"name\":");
 	put_name(c, tool);
-	al_puts(c->b, ",\"input\":");
+	cw_strbuf_str(c->b, ",\"input\":");
 	tool_input(c, tool);
-	al_puts(c->b, "}");
+	cw_strbuf_str(c->b, "}");
 	if (strcmp(tool, "AskUserQuestion") == 0)
 		n->questions++;
 	else if (strcmp(tool, "Agent") == 0)
@@ -349,23 +308,23 @@ static const char *pick_tool(al_ctx *c)
 
 static void assistant_event(al_ctx *c, int with_tools, cw_agentlog_counts *n)
 {
-	al_buf *b = c->b;
+	cw_strbuf *b = c->b;
 	int has_text = !with_tools || cw_prng_chance(c->rng, 1, 2);
 
-	al_puts(b, "{\"type\":\"assistant\",\"message\":{\"id\":\"msg_01");
+	cw_strbuf_str(b, "{\"type\":\"assistant\",\"message\":{\"id\":\"msg_01");
 	put_b62(c, 22);
-	al_puts(b, "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
+	cw_strbuf_str(b, "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":");
 	al_jstr(b, model_of(c));
-	al_puts(b, ",\"content\":[");
+	cw_strbuf_str(b, ",\"content\":[");
 	if (has_text) {
-		al_puts(b, "{\"type\":\"text\",\"text\":");
+		cw_strbuf_str(b, "{\"type\":\"text\",\"text\":");
 		/* A chunk of mentions names all three words at least once. */
 		al_jstr(b, c->mentions_only && !c->said_all ? mention_text[2] :
 			c->mentions_only || cw_prng_chance(c->rng, 1, 4) ?
 			pick(c, mention_text, N_OF(mention_text)) :
 			pick(c, plain_text, N_OF(plain_text)));
 		c->said_all |= c->mentions_only;
-		al_puts(b, "}");
+		cw_strbuf_str(b, "}");
 	}
 	c->last_tool = NULL;
 	if (with_tools) {
@@ -376,11 +335,11 @@ static void assistant_event(al_ctx *c, int with_tools, cw_agentlog_counts *n)
 			n_blocks = 2;
 		for (k = 0; k < n_blocks; k++) {
 			if (has_text || k > 0)
-				al_puts(b, ",");
+				cw_strbuf_str(b, ",");
 			tool_block(c, tool, n);
 		}
 	}
-	al_printf(b, "],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":"
+	cw_strbuf_fmt(b, "],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":"
 		  "{\"input_tokens\":%u,\"cache_creation_input_tokens\":%u,"
 		  "\"cache_read_input_tokens\":%u,\"output_tokens\":%u,"
 		  "\"service_tier\":\"standard\"}},\"parent_tool_use_id\":null",
@@ -393,40 +352,40 @@ static void assistant_event(al_ctx *c, int with_tools, cw_agentlog_counts *n)
 
 static void result_of_event(al_ctx *c)
 {
-	al_buf *b = c->b;
+	cw_strbuf *b = c->b;
 	const char *tool = c->last_tool ? c->last_tool : "Read";
 
-	al_puts(b, "{\"type\":\"user\",\"message\":{\"role\":\"user\","
+	cw_strbuf_str(b, "{\"type\":\"user\",\"message\":{\"role\":\"user\","
 		"\"content\":[{\"tool_use_id\":");
 	al_jstr(b, c->last_id[0] ? c->last_id : "toolu_01unknown");
-	al_puts(b, ",\"type\":\"tool_result\",\"content\":");
+	cw_strbuf_str(b, ",\"type\":\"tool_result\",\"content\":");
 	if (strcmp(tool, "AskUserQuestion") == 0) {
-		al_puts(b, "\"User has answered your questions: the first "
+		cw_strbuf_str(b, "\"User has answered your questions: the first "
 			"option. You can now continue with the user's answers "
 			"in mind.\"");
 	} else if (strcmp(tool, "Agent") == 0) {
-		al_puts(b, "[{\"type\":\"text\",\"text\":");
+		cw_strbuf_str(b, "[{\"type\":\"text\",\"text\":");
 		al_jstr(b, cw_prng_chance(c->rng, 1, 2) ?
 			"Found 4 call sites; none asks the user "
 			"(no AskUserQuestion) and no Agent is nested." :
 			"Done: 3 files, 12 matches.");
-		al_puts(b, "}]");
+		cw_strbuf_str(b, "}]");
 	} else {
 		al_jstr(b, c->mentions_only || cw_prng_chance(c->rng, 1, 4) ?
 			pick(c, mention_result, N_OF(mention_result)) :
 			pick(c, plain_result, N_OF(plain_result)));
 	}
-	al_puts(b, "}]},\"parent_tool_use_id\":null");
+	cw_strbuf_str(b, "}]},\"parent_tool_use_id\":null");
 	put_session(c);
 	c->last_tool = NULL;
 }
 
 static void compact_event(al_ctx *c)
 {
-	al_puts(c->b, c->escape_names ?
+	cw_strbuf_str(c->b, c->escape_names ?
 		"{\"type\":\"system\",\"subtype\":\"compact_\\u0062oundary\"" :
 		"{\"type\":\"system\",\"subtype\":\"compact_boundary\"");
-	al_printf(c->b, ",\"compact_metadata\":{\"trigger\":\"%s\","
+	cw_strbuf_fmt(c->b, ",\"compact_metadata\":{\"trigger\":\"%s\","
 		  "\"pre_tokens\":%u}",
 		  cw_prng_chance(c->rng, 4, 5) ? "auto" : "manual",
 		  (unsigned)cw_prng_range(c->rng, 90000, 180000));
@@ -436,10 +395,10 @@ static void compact_event(al_ctx *c)
 static void status_event(al_ctx *c)
 {
 	if (cw_prng_chance(c->rng, 1, 2))
-		al_puts(c->b, "{\"type\":\"system\",\"subtype\":\"status\","
+		cw_strbuf_str(c->b, "{\"type\":\"system\",\"subtype\":\"status\","
 			"\"status\":\"compacting\"");
 	else
-		al_puts(c->b, "{\"type\":\"system\",\"subtype\":"
+		cw_strbuf_str(c->b, "{\"type\":\"system\",\"subtype\":"
 			"\"hook_response\",\"hook_name\":\"PreCompact\","
 			"\"stdout\":\"transcript saved before compact_boundary"
 			"\",\"exit_code\":0");
@@ -448,7 +407,7 @@ static void status_event(al_ctx *c)
 
 static void result_event(al_ctx *c)
 {
-	al_printf(c->b, "{\"type\":\"result\",\"subtype\":\"success\","
+	cw_strbuf_fmt(c->b, "{\"type\":\"result\",\"subtype\":\"success\","
 		  "\"is_error\":false,\"duration_ms\":%u,\"duration_api_ms\":"
 		  "%u,\"num_turns\":%u,\"result\":",
 		  (unsigned)cw_prng_range(c->rng, 20000, 900000),
@@ -458,7 +417,7 @@ static void result_event(al_ctx *c)
 		"Done. I asked no questions (no AskUserQuestion needed) and "
 		"used one Agent for the search." :
 		"Done. The change is committed on the task branch.");
-	al_printf(c->b, ",\"total_cost_usd\":%u.%04u,\"usage\":{"
+	cw_strbuf_fmt(c->b, ",\"total_cost_usd\":%u.%04u,\"usage\":{"
 		  "\"input_tokens\":%u,\"output_tokens\":%u},"
 		  "\"permission_denials\":[]",
 		  (unsigned)cw_prng_range(c->rng, 0, 3),

@@ -9,22 +9,10 @@
 #include <stddef.h>
 #include "agentlog.h"
 #include "prng.h"
+#include "strbuf.h"
 
-/* A growing NUL-terminated text; oom is set once an append fails, after
-** which appends do nothing (checked once at the end). */
-typedef struct al_buf {
-	char *p;
-	size_t n;
-	size_t cap;
-	int oom;
-} al_buf;
-
-void al_put(al_buf *b, const char *s, size_t n);
-void al_puts(al_buf *b, const char *s);
-void al_printf(al_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* s as a JSON string, quotes included; control characters escaped. */
-void al_jstr(al_buf *b, const char *s);
+void al_jstr(cw_strbuf *b, const char *s);
 
 /* One event written compactly at b->p[off .. off+len), and what it
 ** holds. */
@@ -36,7 +24,7 @@ typedef struct al_event {
 
 /* How events are written for one chunk. */
 typedef struct al_ctx {
-	al_buf *b;                /* events are appended here */
+	cw_strbuf *b;                /* events are appended here */
 	cw_prng *rng;
 	const cw_agentlog_spec *spec;
 	int escape_names;         /* spell countable names with escapes */

@@ -120,36 +120,36 @@ static void pk_text(char *buf, size_t n, const cw_schema_table *t,
 /* A column as a short definition: name type [constraints]. */
 static char *column_text(const cw_schema_table *t, const cw_schema_column *c)
 {
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 	char pk[64];
 
 	pk_text(pk, sizeof(pk), t, c);
-	cw_sb_str(&b, c->name);
+	cw_strbuf_str(&b, c->name);
 	if (c->type && c->type[0]) {
-		cw_sb_str(&b, " ");
-		cw_sb_str(&b, c->type);
+		cw_strbuf_str(&b, " ");
+		cw_strbuf_str(&b, c->type);
 	}
 	if (pk[0])
-		cw_sb_fmt(&b, " %s", pk);
+		cw_strbuf_fmt(&b, " %s", pk);
 	if (c->not_null)
-		cw_sb_str(&b, " NOT NULL");
+		cw_strbuf_str(&b, " NOT NULL");
 	if (c->default_sql) {
-		cw_sb_str(&b, " DEFAULT ");
-		cw_sb_str(&b, c->default_sql);
+		cw_strbuf_str(&b, " DEFAULT ");
+		cw_strbuf_str(&b, c->default_sql);
 	}
-	return cw_sb_take(&b);
+	return cw_strbuf_take(&b);
 }
 
 static char *generated_text(const cw_schema_column *c)
 {
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 
 	if (c->generated == CW_GEN_NONE)
-		return cw_sb_take(&b);
-	cw_sb_str(&b, "AS (");
-	cw_sb_str(&b, c->generated_sql ? c->generated_sql : "");
-	cw_sb_str(&b, c->generated == CW_GEN_STORED ? ") STORED" : ") VIRTUAL");
-	return cw_sb_take(&b);
+		return cw_strbuf_take(&b);
+	cw_strbuf_str(&b, "AS (");
+	cw_strbuf_str(&b, c->generated_sql ? c->generated_sql : "");
+	cw_strbuf_str(&b, c->generated == CW_GEN_STORED ? ") STORED" : ") VIRTUAL");
+	return cw_strbuf_take(&b);
 }
 
 static void compare_generated(cw_cmp *c, const cw_schema_table *ta,

@@ -38,30 +38,30 @@ static const char *action(const char *a)
 static char *fk_text(const cw_schema *s, const cw_schema_fk *f,
 		     int what_all)
 {
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 	size_t i;
 
-	cw_sb_str(&b, "(");
+	cw_strbuf_str(&b, "(");
 	for (i = 0; i < f->n; i++) {
-		cw_sb_str(&b, i ? ", " : "");
-		cw_sb_str(&b, f->from[i] ? f->from[i] : "");
+		cw_strbuf_str(&b, i ? ", " : "");
+		cw_strbuf_str(&b, f->from[i] ? f->from[i] : "");
 	}
-	cw_sb_str(&b, ") REFERENCES ");
-	cw_sb_str(&b, f->parent ? f->parent : "");
-	cw_sb_str(&b, "(");
+	cw_strbuf_str(&b, ") REFERENCES ");
+	cw_strbuf_str(&b, f->parent ? f->parent : "");
+	cw_strbuf_str(&b, "(");
 	for (i = 0; i < f->n; i++) {
 		const char *to = fk_to(s, f, i);
-		cw_sb_str(&b, i ? ", " : "");
-		cw_sb_str(&b, to ? to : "?");
+		cw_strbuf_str(&b, i ? ", " : "");
+		cw_strbuf_str(&b, to ? to : "?");
 	}
-	cw_sb_str(&b, ")");
+	cw_strbuf_str(&b, ")");
 	if (what_all) {
-		cw_sb_fmt(&b, " ON DELETE %s", action(f->on_delete));
-		cw_sb_fmt(&b, " ON UPDATE %s", action(f->on_update));
+		cw_strbuf_fmt(&b, " ON DELETE %s", action(f->on_delete));
+		cw_strbuf_fmt(&b, " ON UPDATE %s", action(f->on_update));
 		if (f->deferred)
-			cw_sb_str(&b, " DEFERRABLE INITIALLY DEFERRED");
+			cw_strbuf_str(&b, " DEFERRABLE INITIALLY DEFERRED");
 	}
-	return cw_sb_take(&b);
+	return cw_strbuf_take(&b);
 }
 
 /* Same child columns and parent: the same foreign key, maybe changed. */
@@ -196,18 +196,18 @@ static idx_norm *norm_indexes(cw_cmp *c, const cw_schema_table *t)
 	}
 	for (i = 0; c->rc == 0 && i < t->n_indexes; i++) {
 		const cw_schema_index *x = &t->indexes[i];
-		cw_sb b = {0};
+		cw_strbuf b = {0};
 		v[i].skip = x->origin == 'p';
 		for (k = 0; c->rc == 0 && k < x->n_columns; k++) {
 			char *one = NULL;
 			c->rc = cw_norm_expr(&one, x->columns[k] ?
 					     x->columns[k] : "", t->name,
 					     c->err);
-			cw_sb_str(&b, k ? " , " : "");
-			cw_sb_str(&b, one ? one : "");
+			cw_strbuf_str(&b, k ? " , " : "");
+			cw_strbuf_str(&b, one ? one : "");
 			free(one);
 		}
-		if ((v[i].cols = cw_sb_take(&b)) == NULL && c->rc == 0)
+		if ((v[i].cols = cw_strbuf_take(&b)) == NULL && c->rc == 0)
 			c->rc = cw_schema_oom(c->err, "comparing indexes");
 		if (c->rc == 0)
 			c->rc = cw_norm_expr(&v[i].where, x->where,
@@ -228,35 +228,35 @@ static int str_same(const char *x, const char *y)
 /* "(a, lower(b))" */
 static char *index_columns(const cw_schema_index *x)
 {
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 	size_t k;
 
-	cw_sb_str(&b, "(");
+	cw_strbuf_str(&b, "(");
 	for (k = 0; k < x->n_columns; k++) {
-		cw_sb_str(&b, k ? ", " : "");
-		cw_sb_str(&b, x->columns[k] ? x->columns[k] : "");
+		cw_strbuf_str(&b, k ? ", " : "");
+		cw_strbuf_str(&b, x->columns[k] ? x->columns[k] : "");
 	}
-	cw_sb_str(&b, ")");
-	return cw_sb_take(&b);
+	cw_strbuf_str(&b, ")");
+	return cw_strbuf_take(&b);
 }
 
 /* "UNIQUE INDEX name (a, b) WHERE w" */
 static char *index_text(const cw_schema_index *x)
 {
 	char *cols = index_columns(x);
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 
-	cw_sb_str(&b, x->unique ? "UNIQUE INDEX " : "INDEX ");
-	cw_sb_str(&b, x->name ? x->name : "");
-	cw_sb_str(&b, " ");
-	cw_sb_str(&b, cols ? cols : "");
+	cw_strbuf_str(&b, x->unique ? "UNIQUE INDEX " : "INDEX ");
+	cw_strbuf_str(&b, x->name ? x->name : "");
+	cw_strbuf_str(&b, " ");
+	cw_strbuf_str(&b, cols ? cols : "");
 	b.is_oom |= cols == NULL;
 	if (x->where) {
-		cw_sb_str(&b, " WHERE ");
-		cw_sb_str(&b, x->where);
+		cw_strbuf_str(&b, " WHERE ");
+		cw_strbuf_str(&b, x->where);
 	}
 	free(cols);
-	return cw_sb_take(&b);
+	return cw_strbuf_take(&b);
 }
 
 /* Two indexes taken as one: what differs besides (maybe) the name. */
@@ -347,17 +347,17 @@ void cw_cmp_indexes(cw_cmp *c, const cw_schema_table *ta,
 
 static char *check_text(const cw_schema_check *k)
 {
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 
 	if (k->name) {
-		cw_sb_str(&b, "CONSTRAINT ");
-		cw_sb_str(&b, k->name);
-		cw_sb_str(&b, " ");
+		cw_strbuf_str(&b, "CONSTRAINT ");
+		cw_strbuf_str(&b, k->name);
+		cw_strbuf_str(&b, " ");
 	}
-	cw_sb_str(&b, "CHECK (");
-	cw_sb_str(&b, k->expr ? k->expr : "");
-	cw_sb_str(&b, ")");
-	return cw_sb_take(&b);
+	cw_strbuf_str(&b, "CHECK (");
+	cw_strbuf_str(&b, k->expr ? k->expr : "");
+	cw_strbuf_str(&b, ")");
+	return cw_strbuf_take(&b);
 }
 
 static void one_sided_check(cw_cmp *c, const char *table,

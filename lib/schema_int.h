@@ -16,6 +16,7 @@
 #define CW_SCHEMA_INT_H
 
 #include "schema.h"
+#include "strbuf.h"
 #include "sqlscan.h"
 
 /* Grow an array of n items of `size` bytes by one zeroed slot: the new
@@ -107,22 +108,6 @@ int cw_sql_parse_index(char **out, size_t n, char **where, const char *sql,
 int cw_sql_view_select(char **out, const char *sql, cw_error *err);
 
 /* ---- canonical spellings (schema_norm.c) ---- */
-
-/* A growing string; is_oom once an allocation failed. */
-typedef struct cw_sb {
-	char *p;
-	size_t n, cap;
-	int is_oom;
-} cw_sb;
-
-void cw_sb_add(cw_sb *b, const char *s, size_t n);
-void cw_sb_str(cw_sb *b, const char *s);
-void cw_sb_fmt(cw_sb *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-/* The string built ("" when nothing was added), or NULL (and the buffer
-** freed) when an allocation failed. */
-char *cw_sb_take(cw_sb *b);
 
 /* The canonical spelling of an expression of `table` (NULL: of none;
 ** names a column may be qualified with) into *out (NULL for NULL sql).

@@ -28,68 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void cw_sb_add(cw_sb *b, const char *s, size_t n)
-{
-	if (b->is_oom)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->n + n + 1) * 2;
-		char *p = realloc(b->p, cap);
-		if (p == NULL) {
-			b->is_oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-void cw_sb_str(cw_sb *b, const char *s)
-{
-	cw_sb_add(b, s, strlen(s));
-}
-
-void cw_sb_fmt(cw_sb *b, const char *fmt, ...)
-{
-	char tmp[128], *big;
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(tmp)) {
-		cw_sb_add(b, tmp, (size_t)n);
-		return;
-	}
-	if ((big = malloc((size_t)n + 1)) == NULL) {
-		b->is_oom = 1;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	cw_sb_add(b, big, (size_t)n);
-	free(big);
-}
-
-/* The string built (never NULL unless out of memory; "" when empty). */
-char *cw_sb_take(cw_sb *b)
-{
-	if (!b->is_oom && b->p == NULL)
-		cw_sb_add(b, "", 0);
-	if (b->is_oom) {
-		free(b->p);
-		return NULL;
-	}
-	return b->p;
-}
-
 /* ---- tokens in a canonical spelling ---- */
 
 /* A numeric literal: is_int with i, else d. */
@@ -142,22 +80,22 @@ static void num_of(const char *text, size_t len, int neg, num *out)
 	}
 }
 
-static void sb_num(cw_sb *b, const num *v, int merge_integral)
+static void sb_num(cw_strbuf *b, const num *v, int merge_integral)
 {
 	if (v->is_int)
-		cw_sb_fmt(b, "%lld", v->i);
+		cw_strbuf_fmt(b, "%lld", v->i);
 	else if (merge_integral && v->d > -9007199254740992.0 &&
 		 v->d < 9007199254740992.0 && v->d == (double)(long long)v->d)
-		cw_sb_fmt(b, "%lld", (long long)v->d);
+		cw_strbuf_fmt(b, "%lld", (long long)v->d);
 	else
-		cw_sb_fmt(b, "r%.17g", v->d);
+		cw_strbuf_fmt(b, "r%.17g", v->d);
 }
 
-static void sb_lower(cw_sb *b, const char *s)
+static void sb_lower(cw_strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		char c = *s >= 'A' && *s <= 'Z' ? (char)(*s + 32) : *s;
-		cw_sb_add(b, &c, 1);
+		cw_strbuf_add(b, &c, 1);
 	}
 }
 
@@ -191,7 +129,7 @@ static int scan(toks_of *x, const char *text, cw_error *err)
 
 /* Append token k canonically: names unquoted in lower case, numbers by
 ** value, blobs in lower case, anything else as written. */
-static void sb_tok(cw_sb *b, const toks_of *x, size_t k)
+static void sb_tok(cw_strbuf *b, const toks_of *x, size_t k)
 {
 	const cw_tok *t = &x->t.items[k];
 	num v;
@@ -216,7 +154,7 @@ static void sb_tok(cw_sb *b, const toks_of *x, size_t k)
 		sb_lower(b, raw);
 		free(raw);
 	} else {
-		cw_sb_add(b, x->text + t->off, t->len);
+		cw_strbuf_add(b, x->text + t->off, t->len);
 	}
 }
 
@@ -243,7 +181,7 @@ static int own_qualifier(const toks_of *x, size_t k, const char *table)
 int cw_norm_expr(char **out, const char *sql, const char *table,
 		 cw_error *err)
 {
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 	toks_of x;
 	size_t k;
 	int rc;
@@ -259,22 +197,22 @@ int cw_norm_expr(char **out, const char *sql, const char *table,
 			continue;
 		}
 		if (b.n > 0)
-			cw_sb_add(&b, " ", 1);
+			cw_strbuf_add(&b, " ", 1);
 		sb_tok(&b, &x, k);
 	}
 	cw_toks_free(&x.t);
-	if ((*out = cw_sb_take(&b)) == NULL)
+	if ((*out = cw_strbuf_take(&b)) == NULL)
 		return cw_schema_oom(err, "comparing expressions");
 	return 0;
 }
 
 /* A string literal's content (quotes off, '' undone) into b. */
-static void sb_string_content(cw_sb *b, const char *text, const cw_tok *t)
+static void sb_string_content(cw_strbuf *b, const char *text, const cw_tok *t)
 {
 	size_t k;
 
 	for (k = 1; k + 1 < t->len; k++) {
-		cw_sb_add(b, text + t->off + k, 1);
+		cw_strbuf_add(b, text + t->off + k, 1);
 		if (text[t->off + k] == '\'')
 			k++;
 	}
@@ -324,7 +262,7 @@ static int is_time_keyword(const char *sql, const cw_tok *t)
 int cw_norm_default(char **out, const char *sql, cw_affinity aff,
 		    cw_error *err)
 {
-	cw_sb b = {0};
+	cw_strbuf b = {0};
 	toks_of x;
 	const cw_tok *t;
 	int numeric = aff == CW_AFF_INTEGER || aff == CW_AFF_REAL ||
@@ -369,39 +307,39 @@ int cw_norm_default(char **out, const char *sql, cw_affinity aff,
 		   (t->type == CW_TOK_WORD && !is_time_keyword(sql, t))) {
 		/* DEFAULT "x" and DEFAULT x are the string 'x' (parse.y:
 		** ccons ::= DEFAULT scantok id). */
-		cw_sb c = {0};
+		cw_strbuf c = {0};
 		if (t->type == CW_TOK_STRING) {
 			sb_string_content(&c, sql, t);
 		} else {
 			char *name = cw_tok_name(sql, t);
-			cw_sb_str(&c, name ? name : "");
+			cw_strbuf_str(&c, name ? name : "");
 			c.is_oom |= name == NULL;
 			free(name);
 		}
 		if (numeric && c.p && numeric_text(c.p, c.n, &v)) {
 			t = NULL;
 		} else {
-			cw_sb_str(&b, "s:");
+			cw_strbuf_str(&b, "s:");
 			if (c.p)
-				cw_sb_add(&b, c.p, c.n);
+				cw_strbuf_add(&b, c.p, c.n);
 		}
 		b.is_oom |= c.is_oom;
 		free(c.p);
 	} else {
-		cw_sb_str(&b, "e:");
+		cw_strbuf_str(&b, "e:");
 		sb_tok(&b, &x, x.lo);
 	}
 	if (t == NULL && numeric) {
-		cw_sb_str(&b, "n:");
+		cw_strbuf_str(&b, "n:");
 		sb_num(&b, &v, 1);
 	} else if (t == NULL && aff == CW_AFF_TEXT && v.is_int) {
-		cw_sb_fmt(&b, "s:%lld", v.i);
+		cw_strbuf_fmt(&b, "s:%lld", v.i);
 	} else if (t == NULL) {
-		cw_sb_str(&b, v.is_int ? "i:" : "");
+		cw_strbuf_str(&b, v.is_int ? "i:" : "");
 		sb_num(&b, &v, 0);
 	}
 	cw_toks_free(&x.t);
-	if ((*out = cw_sb_take(&b)) == NULL)
+	if ((*out = cw_strbuf_take(&b)) == NULL)
 		return cw_schema_oom(err, "comparing defaults");
 	return 0;
 }
