@@ -1,7 +1,7 @@
 /*
 ** lint_int.h - what the L checks share between lint.c and lint_stmt.c
 ** (reading statements) and evidence.c, evidence_graph.c and
-** evidence_fill.c (the data-loss probe).  Not public.
+** evidence_count.c (the data-loss probe).  Not public.
 **
 ** Reading.  lint_stmt.c tokenizes every piece (sqlscan.h) and keeps, per
 ** migration, the few statements later rules need (cw_lint_stmt):
@@ -30,9 +30,9 @@
 ** section 2).  A candidate is tried first (CW_HOOK_TRIAL): inside the
 ** engine's savepoint, if a dropped table is referenced by a table that
 ** existed before the migration, the probe
-**  1. fills one synthetic row into every table the drop can reach through
-**     foreign keys (children, transitively) and every parent those rows
-**     need, parents first (evidence_graph.c, evidence_fill.c);
+**  1. fills one row into every table with the data generator (datagen.h),
+**     so the tables the drop can reach through foreign keys (children,
+**     transitively, found by evidence_graph.c) hold rows;
 **  2. counts each table's rows and NULL foreign-key values, and as the
 **     engine runs the migration's pieces (transaction control followed,
 **     not executed) counts again around each DROP and at the end, and
@@ -200,8 +200,8 @@ int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
 		      const char *table, const struct cw_profile *profile,
 		      cw_error *err);
 
-/* ---- evidence_graph.c: the foreign-key graph; evidence_fill.c: one
-** synthetic row per table, and counting ---- */
+/* ---- evidence_graph.c: the foreign-key graph; evidence_count.c:
+** counting (the rows come from the data generator, datagen.h) ---- */
 
 typedef struct cw_ev_fk {
 	size_t parent;       /* index in the graph, or (size_t)-1 */
@@ -257,10 +257,6 @@ int cw_ev_graph_relevant(cw_ev_graph *g, const size_t *roots,
 ** every row of table `root` (directly, or below an ON DELETE CASCADE);
 ** NULL when out of memory. */
 char *cw_ev_graph_blockers(const cw_ev_graph *g, size_t root);
-
-/* Insert one synthetic row into every table of g->order, in order;
-** is_filled says which succeeded. */
-int cw_ev_fill(struct sqlite3 *db, cw_ev_graph *g, cw_error *err);
 
 /* Count rows and NULL / non-NULL foreign-key values of every table in g->order
 ** (by name, as it exists now) into out[0..n_order). */
