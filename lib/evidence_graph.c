@@ -1,9 +1,10 @@
 /*
-** evidence_graph.c - the foreign-key graph of the probe's database, and
-** the part of it one DROP can reach.
+** evidence_graph.c - the foreign-key graph of the probe's database (from
+** the one schema model, schema.h), and the part of it one DROP can reach.
 */
 #include "lint_int.h"
 #include "db.h"
+#include "schema.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -46,13 +47,6 @@ size_t cw_ev_graph_find(const cw_ev_graph *g, const char *name)
 	return NONE;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-
-	return s ? strdup((const char *)s) : NULL;
-}
-
 /* What deleting a parent row does to fk's child rows: NO ACTION and
 ** RESTRICT stop the DELETE (or, deferred, the COMMIT) with "FOREIGN KEY
 ** constraint failed" while a child row still points at it; CASCADE
@@ -66,117 +60,81 @@ static void set_action(cw_ev_fk *fk, const char *on_delete)
 	fk->is_cascade = cw_sqlscan_name_eq(on_delete, "CASCADE");
 }
 
-/* Append column pair (from, to) to the foreign key `id` of t. */
-static int add_fk_col(cw_ev_table *t, int id, int *last_id,
-		      sqlite3_stmt *st)
+static char *dup_or_null(const char *s)
 {
-	cw_ev_fk *fk;
-	char **from, **to;
-
-	if (t->n_fks == 0 || id != *last_id) {
-		fk = realloc(t->fks, (t->n_fks + 1) * sizeof(*fk));
-		if (fk == NULL)
-			return -1;
-		t->fks = fk;
-		fk = &fk[t->n_fks++];
-		memset(fk, 0, sizeof(*fk));
-		fk->parent = NONE;
-		fk->parent_name = dup_col(st, 1);
-		if (fk->parent_name == NULL)
-			return -1;
-		set_action(fk, (const char *)sqlite3_column_text(st, 4));
-		*last_id = id;
-	}
-	fk = &t->fks[t->n_fks - 1];
-	from = realloc(fk->from, (fk->n + 1) * sizeof(*from));
-	if (from != NULL)
-		fk->from = from;
-	to = from ? realloc(fk->to, (fk->n + 1) * sizeof(*to)) : NULL;
-	if (to == NULL)
-		return -1;
-	fk->to = to;
-	fk->from[fk->n] = dup_col(st, 2);
-	fk->to[fk->n] = dup_col(st, 3);  /* NULL: the parent's key */
-	fk->n++;
-	return fk->from[fk->n - 1] ? 0 : -1;
+	return s ? strdup(s) : NULL;
 }
 
-static int load_fks(cw_ev_table *t, sqlite3_stmt *st)
+/* fk of the schema model as one of the graph's. */
+static int copy_fk(cw_ev_fk *out, const cw_schema_fk *fk)
 {
-	int rc, last_id = -1;
+	size_t c;
 
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (add_fk_col(t, sqlite3_column_int(st, 0), &last_id,
-			       st) != 0)
+	memset(out, 0, sizeof(*out));
+	out->parent = NONE;
+	out->parent_name = strdup(fk->parent);
+	out->from = calloc(fk->n + 1, sizeof(*out->from));
+	out->to = calloc(fk->n + 1, sizeof(*out->to));
+	if (out->parent_name == NULL || out->from == NULL || out->to == NULL)
+		return -1;
+	for (c = 0; c < fk->n; c++, out->n++) {
+		out->from[c] = strdup(fk->from[c]);
+		out->to[c] = dup_or_null(fk->to[c]);  /* NULL: parent's key */
+		if (out->from[c] == NULL || (fk->to[c] && !out->to[c])) {
+			out->n++;
 			return -1;
+		}
+	}
+	set_action(out, fk->on_delete);
 	return 0;
 }
 
-/* Ordinary tables of main: not views or virtual tables, not sqlite_
-** tables, not the migrator's own table.  (Shadow tables of FTS and the
-** like are listed but never take part in a foreign key, so no walk from a
-** dropped table reaches them.) */
-static int load_tables(cw_ev_graph *g, sqlite3 *db, const char *skip)
+/* The ordinary tables of the schema model (no views, virtual or shadow
+** tables, no sqlite_ tables, not the migrator's own) and their keys. */
+static int from_schema(cw_ev_graph *g, const cw_schema *s)
 {
-	sqlite3_stmt *st = NULL;
-	size_t cap = 0;
-	int rc = sqlite3_prepare_v2(db, "SELECT name FROM sqlite_master "
-				    "WHERE type = 'table' AND name NOT LIKE "
-				    "'sqlite^_%' ESCAPE '^' AND sql NOT LIKE "
-				    "'CREATE VIRTUAL%'", -1, &st, NULL);
+	size_t i, j;
 
-	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		cw_ev_table *t;
-		if (name == NULL || cw_sqlscan_name_eq(name, skip))
-			continue;
-		if (g->n == cap) {
-			cap = cap ? cap * 2 : 32;
-			t = realloc(g->tables, cap * sizeof(*t));
-			if (t == NULL)
-				rc = SQLITE_NOMEM;
-			else
-				g->tables = t;
-		}
-		if (rc != SQLITE_OK)
-			break;
-		t = &g->tables[g->n];
-		memset(t, 0, sizeof(*t));
-		t->name = strdup(name);
-		t->quoted = cw_db_quote_ident(name);
-		g->n++;
-		if (t->name == NULL || t->quoted == NULL)
-			rc = SQLITE_NOMEM;
+	g->tables = calloc(s->n_tables + 1, sizeof(*g->tables));
+	if (g->tables == NULL)
+		return -1;
+	for (i = 0; i < s->n_tables; i++) {
+		const cw_schema_table *st = &s->tables[i];
+		cw_ev_table *t = &g->tables[g->n++];
+		t->name = strdup(st->name);
+		t->quoted = cw_db_quote_ident(st->name);
+		t->fks = calloc(st->n_fks + 1, sizeof(*t->fks));
+		if (t->name == NULL || t->quoted == NULL || t->fks == NULL)
+			return -1;
+		for (j = 0; j < st->n_fks; j++, t->n_fks++)
+			if (copy_fk(&t->fks[j], &st->fks[j]) != 0) {
+				t->n_fks++;
+				return -1;
+			}
 	}
-	sqlite3_finalize(st);
-	return rc;
+	return 0;
 }
 
 int cw_ev_graph_load(cw_ev_graph *out, sqlite3 *db, const char *skip_table,
 		     cw_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	cw_schema s;
 	size_t i, j;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	rc = load_tables(out, db, skip_table);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "SELECT id, \"table\", \"from\","
-					" \"to\", on_delete FROM "
-					"pragma_foreign_key_list(?) ORDER BY "
-					"id, seq", -1, &st, NULL);
-	for (i = 0; rc == SQLITE_OK && i < out->n; i++)
-		if (load_fks(&out->tables[i], st) != 0)
-			rc = SQLITE_NOMEM;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_OK)
-		return cw_error_set(err, rc == SQLITE_NOMEM ? CW_ENOMEM :
-				    CW_ESQL, NULL, NULL, 0, "reading the "
-				    "probe's foreign keys: %s",
-				    sqlite3_errmsg(db));
+	so.skip_table = skip_table;
+	rc = cw_schema_read_db(&s, db, &so, err);
+	if (rc != 0)
+		return rc;
+	if (from_schema(out, &s) != 0) {
+		cw_schema_free(&s);
+		cw_ev_graph_free(out);
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "out of "
+				    "memory reading the probe's foreign keys");
+	}
+	cw_schema_free(&s);
 	qsort(out->tables, out->n, sizeof(*out->tables), table_cmp);
 	for (i = 0; i < out->n; i++)
 		for (j = 0; j < out->tables[i].n_fks; j++) {
