@@ -21,7 +21,8 @@
 typedef struct probe {
 	sqlite3 *db;
 	const cw_folder *f;
-	cw_lint_mig *migs;
+	const cw_lint_mig *migs;
+	cw_ev_result *out;
 	const char *mtable;
 	size_t k;            /* migration being applied */
 	size_t last_candidate; /* the run stops before this migration */
@@ -37,7 +38,8 @@ typedef struct probe {
 
 /* Per root DROP statement of a candidate: counts around its piece. */
 typedef struct drop_watch {
-	cw_lint_stmt *s;
+	const cw_lint_stmt *s;
+	cw_ev_verdict *v;    /* the probe's verdict on s */
 	size_t root;         /* the dropped table in the graph */
 	cw_ev_count *pre, *post;
 	int seen;
@@ -73,29 +75,31 @@ static char *children_of(const cw_ev_graph *g, size_t idx)
 static int pick_roots(probe *x, cw_ev_graph *g, drop_watch *w,
 		      size_t *roots, size_t *n)
 {
-	cw_lint_mig *mig = &x->migs[x->k];
+	const cw_lint_mig *mig = &x->migs[x->k];
 	size_t i;
 
 	*n = 0;
 	for (i = 0; i < mig->n; i++) {
-		cw_lint_stmt *s = &mig->stmts[i];
+		const cw_lint_stmt *s = &mig->stmts[i];
+		cw_ev_verdict *v = &x->out->verdicts[x->k][i];
 		size_t idx;
 		if (s->kind != CW_LK_DROP_TABLE || s->is_created_here)
 			continue;
 		idx = cw_ev_graph_find(g, s->table);
-		s->ev.state = CW_EV_UNREFERENCED;
+		v->state = CW_EV_UNREFERENCED;
 		if (idx == (size_t)-1)
 			continue;
-		free(s->ev.children);
-		s->ev.children = children_of(g, idx);
-		if (s->ev.children == NULL)
+		free(v->children);
+		v->children = children_of(g, idx);
+		if (v->children == NULL)
 			return cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0,
 					    "out of memory");
-		if (s->ev.children[0] == '\0')
+		if (v->children[0] == '\0')
 			continue;
-		s->ev.state = CW_EV_KEPT;
+		v->state = CW_EV_KEPT;
 		memset(&w[*n], 0, sizeof(w[*n]));
 		w[*n].s = s;
+		w[*n].v = v;
 		w[*n].root = idx;
 		roots[(*n)++] = idx;
 	}
@@ -110,7 +114,7 @@ static int judge(probe *x, const cw_ev_graph *g, drop_watch *w,
 		 const cw_ev_count *first, const cw_ev_count *last)
 {
 	const cw_lint_mig *mig = &x->migs[x->k];
-	cw_lint_verdict *v = &w->s->ev;
+	cw_ev_verdict *v = w->v;
 	size_t i;
 
 	for (i = 0; w->seen && i < g->n_order; i++) {
@@ -174,10 +178,10 @@ static void fail_all(probe *x, drop_watch *w, size_t n, size_t p,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		w[i].s->ev.state = CW_EV_FAILED;
-		w[i].s->ev.failure_line = m->pieces.items[p].line;
-		free(w[i].s->ev.failure);
-		w[i].s->ev.failure = strdup(msg);
+		w[i].v->state = CW_EV_FAILED;
+		w[i].v->failure_line = m->pieces.items[p].line;
+		free(w[i].v->failure);
+		w[i].v->failure = strdup(msg);
 	}
 }
 
@@ -196,7 +200,7 @@ static int defers(sqlite3 *db)
 static int block(const cw_ev_graph *g, drop_watch *w, const char *msg,
 		 int at_commit)
 {
-	cw_lint_verdict *v = &w->s->ev;
+	cw_ev_verdict *v = w->v;
 
 	v->state = CW_EV_FAILED;
 	v->is_blocked = 1;
@@ -309,7 +313,7 @@ static int fill(probe *x)
 /* Trial of migration x->k: fill, then count at the start. */
 static int trial_begin(probe *x)
 {
-	cw_lint_mig *mig = &x->migs[x->k];
+	const cw_lint_mig *mig = &x->migs[x->k];
 	char *unfilled;
 	size_t i;
 	int rc;
@@ -347,7 +351,7 @@ static int trial_begin(probe *x)
 		else
 			x->w[i].post = x->w[i].pre + x->g.n_order;
 		if (unfilled && rc == 0)
-			x->w[i].s->ev.unfilled = strdup(unfilled);
+			x->w[i].v->unfilled = strdup(unfilled);
 	}
 	free(unfilled);
 	if (rc == 0) {
@@ -376,14 +380,14 @@ static void trial_end(probe *x)
 /* The migration fails without any data too: what the trial saw says
 ** nothing about data, so its verdicts are dropped (S005 reports the
 ** failure itself). */
-static void forget(cw_lint_mig *g)
+static void forget(cw_ev_verdict *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < g->n; i++)
-		if (g->stmts[i].ev.state == CW_EV_FAILED) {
-			g->stmts[i].ev.state = CW_EV_NONE;
-			g->stmts[i].ev.is_blocked = 0;
+	for (i = 0; i < n; i++)
+		if (v[i].state == CW_EV_FAILED) {
+			v[i].state = CW_EV_NONE;
+			v[i].is_blocked = 0;
 		}
 }
 
@@ -463,13 +467,13 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	(void)err;
 	if (!is_trial) {
 		if (failed)
-			forget(&x->migs[k]);
+			forget(x->out->verdicts[k], x->migs[k].n);
 		return 0;
 	}
 	if (x->n > 0 && !failed &&
 	    dangling(db, NULL) > x->dangling_before) {
-		free(x->migs[k].dangling);
-		dangling(db, &x->migs[k].dangling);
+		free(x->out->dangling[k]);
+		dangling(db, &x->out->dangling[k]);
 	}
 	if (x->n > 0 && !failed) {
 		cw_ev_count_all(db, &x->g, x->last);
@@ -482,9 +486,64 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	return rc < 0 ? nomem(x) : 0;
 }
 
-int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
-		      const char *table, const cw_profile *profile,
-		      cw_error *err)
+static const cw_ev_verdict none_verdict;
+
+const cw_ev_verdict *cw_ev_result_get(const cw_ev_result *r, size_t k,
+				      size_t i)
+{
+	if (r == NULL || r->verdicts == NULL || k >= r->n_migs ||
+	    r->verdicts[k] == NULL)
+		return &none_verdict;
+	return &r->verdicts[k][i];
+}
+
+void cw_ev_result_free(cw_ev_result *r, const cw_lint_mig *migs)
+{
+	size_t k, i, j;
+
+	for (k = 0; r->verdicts && k < r->n_migs; k++) {
+		for (i = 0; r->verdicts[k] && i < migs[k].n; i++) {
+			cw_ev_verdict *v = &r->verdicts[k][i];
+			for (j = 0; j < v->n_losses; j++)
+				free(v->losses[j].table);
+			free(v->losses);
+			free(v->children);
+			free(v->failure);
+			free(v->blockers);
+			free(v->unfilled);
+		}
+		free(r->verdicts[k]);
+		if (r->dangling)
+			free(r->dangling[k]);
+	}
+	free(r->verdicts);
+	free(r->dangling);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One zeroed verdict per statement of every migration. */
+static int result_alloc(cw_ev_result *out, const cw_lint_mig *migs,
+			size_t n)
+{
+	size_t k;
+
+	out->verdicts = calloc(n + 1, sizeof(*out->verdicts));
+	out->dangling = calloc(n + 1, sizeof(*out->dangling));
+	if (out->verdicts == NULL || out->dangling == NULL)
+		return -1;
+	out->n_migs = n;
+	for (k = 0; k < n; k++) {
+		out->verdicts[k] = calloc(migs[k].n + 1,
+					  sizeof(**out->verdicts));
+		if (out->verdicts[k] == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int cw_evidence_probe(cw_ev_result *out, const cw_lint_mig *migs,
+		      const cw_folder *f, const char *table,
+		      const cw_profile *profile, cw_error *err)
 {
 	cw_migrate_hooks hooks = {NULL, on_migration, on_piece, after_piece,
 				  after_migration, NULL};
@@ -496,11 +555,16 @@ int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
 	int rc;
 
 	memset(&x, 0, sizeof(x));
+	memset(out, 0, sizeof(*out));
+	if (result_alloc(out, migs, f->n_migrations) != 0)
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
+				    "out of memory probing %s", f->dir);
 	for (k = 0; k < f->n_migrations; k++)
 		if (migs[k].is_candidate)
 			x.last_candidate = k + 1;
 	if (x.last_candidate == 0)
 		return 0;
+	x.out = out;
 	x.f = f;
 	x.migs = migs;
 	x.mtable = table;

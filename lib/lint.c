@@ -157,7 +157,7 @@ static void finish_migration(cw_lint_read *r)
 /* "1 of 1 rows of posts, tags" when every table lost the same share,
 ** else "1 of 2 rows of posts, 1 of 1 rows of tags" (or keys), into buf;
 ** past eight tables the rest are counted, not named. */
-static void list_losses(const cw_lint_verdict *v, int keys, char *buf,
+static void list_losses(const cw_ev_verdict *v, int keys, char *buf,
 			size_t n)
 {
 	size_t i, o = 0, shown = 0, more = 0;
@@ -201,13 +201,14 @@ static void list_losses(const cw_lint_verdict *v, int keys, char *buf,
 		snprintf(buf + o, n - o, " and %zu more tables", more);
 }
 
-static void report_loss(cw_lint_read *r, const cw_lint_stmt *s)
+static void report_loss(cw_lint_read *r, const cw_lint_stmt *s,
+			const cw_ev_verdict *v)
 {
 	const cw_migration *m = &r->f->migrations[r->k];
 	char rows[600], keys[600], del[700], nul[700];
 
-	list_losses(&s->ev, 0, rows, sizeof(rows));
-	list_losses(&s->ev, 1, keys, sizeof(keys));
+	list_losses(v, 0, rows, sizeof(rows));
+	list_losses(v, 1, keys, sizeof(keys));
 	snprintf(del, sizeof(del), "deletes %s via ON DELETE CASCADE", rows);
 	snprintf(nul, sizeof(nul), "sets %s to NULL via ON DELETE SET NULL",
 		 keys);
@@ -220,9 +221,9 @@ static void report_loss(cw_lint_read *r, const cw_lint_stmt *s)
 }
 
 /* L008: the pattern is there, but no loss was measured (or could be). */
-static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s)
+static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s,
+			   const cw_ev_verdict *v)
 {
-	const cw_lint_verdict *v = &s->ev;
 	char why[800];
 
 	if (v->state == CW_EV_NONE)
@@ -249,9 +250,9 @@ static void report_pattern(cw_lint_read *r, const cw_lint_stmt *s)
 
 /* L010: with rows in its children the DROP, or the COMMIT after it,
 ** fails (spec/drizzle-semantics.md section 2: the PRAGMA cannot help). */
-static void report_block(cw_lint_read *r, const cw_lint_stmt *s)
+static void report_block(cw_lint_read *r, const cw_lint_stmt *s,
+			 const cw_ev_verdict *v)
 {
-	const cw_lint_verdict *v = &s->ev;
 	const cw_migration *m = &r->f->migrations[r->k];
 	char why[900];
 	cw_diag *g;
@@ -282,12 +283,12 @@ static void report_block(cw_lint_read *r, const cw_lint_stmt *s)
 				 "foreign key, before the DROP");
 }
 
-static int has_block(const cw_lint_mig *g)
+static int has_block(const cw_lint_read *r, size_t k)
 {
 	size_t i;
 
-	for (i = 0; i < g->n; i++)
-		if (g->stmts[i].ev.is_blocked)
+	for (i = 0; i < r->migs[k].n; i++)
+		if (cw_ev_result_get(&r->ev, k, i)->is_blocked)
 			return 1;
 	return 0;
 }
@@ -298,39 +299,42 @@ static int has_block(const cw_lint_mig *g)
 static void report_drops(cw_lint_read *r)
 {
 	const cw_lint_mig *g = &r->migs[r->k];
-	int blocked = g->is_candidate && has_block(g);
+	const char *dangling = r->ev.dangling && r->k < r->ev.n_migs ?
+			       r->ev.dangling[r->k] : NULL;
+	int blocked = g->is_candidate && has_block(r, r->k);
 	size_t i;
 
-	for (i = 0; g->dangling && i < g->n; i++)
+	for (i = 0; dangling && i < g->n; i++)
 		if (g->stmts[i].kind == CW_LK_DROP_TABLE) {
 			add(r, &g->stmts[i], CW_R007, "%s leaves rows pointing "
 			    "at nothing: %s (measured with one synthetic row "
 			    "per table; foreign keys were OFF at the DROP, so "
 			    "nothing cascaded and nothing stopped it)",
-			    r->f->migrations[r->k].entry->tag, g->dangling);
+			    r->f->migrations[r->k].entry->tag, dangling);
 			break;
 		}
 	for (i = 0; g->is_candidate && i < g->n; i++) {
 		const cw_lint_stmt *s = &g->stmts[i];
+		const cw_ev_verdict *v = cw_ev_result_get(&r->ev, r->k, i);
 		if (s->kind != CW_LK_DROP_TABLE || s->is_created_here)
 			continue;
-		if (s->ev.is_blocked)
-			report_block(r, s);
+		if (v->is_blocked)
+			report_block(r, s, v);
 		else if (!g->has_fk_pattern)
 			continue;  /* a plain DROP: L004 said it */
-		else if (s->ev.state == CW_EV_LOST)
-			report_loss(r, s);
+		else if (v->state == CW_EV_LOST)
+			report_loss(r, s, v);
 		else if (!g->has_pragma_fk || g->pragma_effective ||
 			 r->fk_off)
 			continue;  /* a rebuild that lost nothing, or one
 				   ** whose PRAGMA ran outside the
 				   ** transaction and took effect */
-		else if (s->ev.state == CW_EV_KEPT ||
-			 (s->ev.state == CW_EV_FAILED && !blocked &&
+		else if (v->state == CW_EV_KEPT ||
+			 (v->state == CW_EV_FAILED && !blocked &&
 			  !g->data_fails) ||
-			 (s->ev.state == CW_EV_NONE &&
+			 (v->state == CW_EV_NONE &&
 			  is_statically_referenced(r, s->table)))
-			report_pattern(r, s);
+			report_pattern(r, s, v);
 	}
 }
 
@@ -418,12 +422,13 @@ static const cw_lint_stmt *stmt_about(const cw_lint_mig *g, const char *t)
 }
 
 /* Did the probe already say it (a DROP's verdict in migration k)? */
-static int probe_said(const cw_lint_mig *g, const char *table, int fails)
+static int probe_said(const cw_lint_read *r, size_t k, const char *table,
+		      int fails)
 {
 	size_t i, j;
 
-	for (i = 0; i < g->n; i++) {
-		const cw_lint_verdict *v = &g->stmts[i].ev;
+	for (i = 0; i < r->migs[k].n; i++) {
+		const cw_ev_verdict *v = cw_ev_result_get(&r->ev, k, i);
 		if (fails && v->is_blocked)
 			return 1;
 		for (j = 0; !fails && j < v->n_losses; j++)
@@ -498,7 +503,7 @@ static void report_verdict(cw_lint_read *r, const cw_data_verdict *v)
 	int line = s ? s->line : 0, col = s ? s->column : 0;
 	cw_diag *d = NULL;
 
-	if (v->kind == CW_DV_FAILS && !probe_said(g, NULL, 1) &&
+	if (v->kind == CW_DV_FAILS && !probe_said(r, v->entry, NULL, 1) &&
 	    fails_by_structure(r, v) && !said_statically(r, v))
 		g->data_fails = 1;
 	if (v->kind == CW_DV_FAILS && g->data_fails)
@@ -508,12 +513,12 @@ static void report_verdict(cw_lint_read *r, const cw_data_verdict *v)
 			"whole batch is rolled back (measured with rows in "
 			"every table; on an empty database it passes)",
 			m->entry->tag, v->piece, v->message);
-	else if (v->kind == CW_DV_ROWS_LOST && !probe_said(g, v->table, 0))
+	else if (v->kind == CW_DV_ROWS_LOST && !probe_said(r, v->entry, v->table, 0))
 		d = cw_diags_add(r->out, CW_L009, m->path, line, col,
 			"%s loses %lld of %lld rows of %s, though it deletes "
 			"none itself (measured with rows in every table)",
 			m->entry->tag, v->lost, v->rows, v->table);
-	else if (v->kind == CW_DV_VALUES_LOST && !probe_said(g, v->table, 0))
+	else if (v->kind == CW_DV_VALUES_LOST && !probe_said(r, v->entry, v->table, 0))
 		d = cw_diags_add(r->out, CW_L012, m->path, line, col,
 			"%s changes %s.%s in %lld of %lld rows, though it "
 			"updates none itself: the column survives but its "
@@ -561,24 +566,16 @@ static int report_data(cw_lint_read *r, const cw_check_options *o,
 
 static void free_migs(cw_lint_mig *migs, size_t n)
 {
-	size_t k, i, j;
+	size_t k, i;
 
 	for (k = 0; migs && k < n; k++) {
 		for (i = 0; i < migs[k].n; i++) {
 			cw_lint_stmt *s = &migs[k].stmts[i];
-			for (j = 0; j < s->ev.n_losses; j++)
-				free(s->ev.losses[j].table);
-			free(s->ev.losses);
-			free(s->ev.children);
-			free(s->ev.failure);
-			free(s->ev.blockers);
-			free(s->ev.unfilled);
 			free(s->table);
 			free(s->to);
 			free(s->insert_cols);
 		}
 		free(migs[k].stmts);
-		free(migs[k].dangling);
 	}
 	free(migs);
 }
@@ -617,12 +614,13 @@ int cw_lint_check(cw_diags *out, const cw_folder *f,
 	}
 	cw_lint_finish_txn(&r);
 	if (rc == 0 && any)
-		rc = cw_evidence_probe(r.migs, f, r.mtable, o ? o->profile :
-				       NULL, err);
+		rc = cw_evidence_probe(&r.ev, r.migs, f, r.mtable,
+				       o ? o->profile : NULL, err);
 	if (rc == 0)
 		rc = report_data(&r, o, err);
 	for (r.k = 0; rc == 0 && r.k < f->n_migrations; r.k++)
 		report_drops(&r);
+	cw_ev_result_free(&r.ev, r.migs);
 	free_migs(r.migs, f->n_migrations);
 	for (i = 0; i < r.n_edges; i++) {
 		free(r.edges[i].child);

@@ -97,7 +97,7 @@ typedef enum cw_ev_state {
 	CW_EV_FAILED         /* referenced; with rows the migration fails */
 } cw_ev_state;
 
-typedef struct cw_lint_verdict {
+typedef struct cw_ev_verdict {
 	cw_ev_state state;
 	char *children;      /* referencing tables, "a, b" */
 	cw_lint_loss *losses;
@@ -109,7 +109,7 @@ typedef struct cw_lint_verdict {
 	int at_commit;
 	char *blockers;      /* is_blocked: the tables in the way, or NULL */
 	char *unfilled;      /* tables the probe could not fill, or NULL */
-} cw_lint_verdict;
+} cw_ev_verdict;
 
 typedef struct cw_lint_stmt {
 	cw_lint_kind kind;
@@ -123,7 +123,6 @@ typedef struct cw_lint_stmt {
 	int is_created_here; /* DROP/DELETE: created earlier in the file */
 	char *insert_cols;   /* INSERT_SELECT: ",a,b," its column list names
 			     ** (lower case), or NULL when it has none */
-	cw_lint_verdict ev;  /* DROP only */
 } cw_lint_stmt;
 
 typedef struct cw_lint_mig {
@@ -133,9 +132,6 @@ typedef struct cw_lint_mig {
 	int has_l011;        /* its first COMMIT was reported */
 	int data_fails;      /* evidence with rows: it fails on rows (L010
 			     ** said so) */
-	char *dangling;      /* measured: "posts (1), tags (1)", rows left
-			     ** pointing at nothing (foreign keys off), or
-			     ** NULL */
 	int pragma_effective;/* a PRAGMA foreign_keys of it runs outside any
 			     ** transaction (after a COMMIT): it takes effect */
 	int ends_txn;        /* a statement ends the migrator's transaction */
@@ -143,6 +139,18 @@ typedef struct cw_lint_mig {
 	int has_fk_pattern;  /* a rebuild or PRAGMA foreign_keys: L008/L009
 			     ** apply, not only L010 */
 } cw_lint_mig;
+
+/* What the probe found: verdicts[k][i] is its verdict on statement i of
+** migration k (parallel to migs[k].stmts; only DROP statements get one),
+** all CW_EV_NONE where it did not look.  The probe's own type: lint reads
+** it, the probe writes nothing of lint's. */
+typedef struct cw_ev_result {
+	cw_ev_verdict **verdicts;
+	char **dangling;     /* per migration: "posts (1), tags (1)", rows
+			     ** its trial left pointing at nothing (foreign
+			     ** keys off), or NULL */
+	size_t n_migs;
+} cw_ev_result;
 
 /* A foreign key an earlier CREATE TABLE or ADD COLUMN declared: the
 ** static fallback when the probe cannot reach a migration. */
@@ -164,6 +172,7 @@ typedef struct cw_lint_read {
 	int fk_off;          /* the profile migrates with foreign keys OFF */
 	int out_of_txn;      /* a COMMIT ended the migrator's transaction and
 			     ** no BEGIN has reopened it yet */
+	cw_ev_result ev;     /* the probe's verdicts */
 	size_t open_commit;  /* index in out of that COMMIT's finding, or
 			     ** (size_t)-1 when it got none */
 	int commit_line, commit_col;  /* where that COMMIT is */
@@ -189,16 +198,23 @@ int cw_lint_read_migration(cw_lint_read *r, cw_error *err);
 ** out of memory (or when either is NULL: a failed copy). */
 int cw_lint_add_edge(cw_lint_read *r, char *child, char *parent);
 
-/* Run the data-loss probe over f (migrations table `table`), filling the
-** verdicts of the candidates' DROP statements in migs (parallel to
-** f->migrations), and each candidate's dangling rows.  Keeps going where
+/* Run the data-loss probe over f (migrations table `table`), reading the
+** candidates in migs (parallel to f->migrations) and writing its verdicts
+** on their DROP statements, and each candidate's dangling rows, into out
+** (free with cw_ev_result_free, also after a failure).  Keeps going where
 ** the folder fails to apply (S005 reports that) and stops after the last
 ** candidate.  Returns 0, or the error that stopped it (CW_ENOMEM, or why
 ** the scratch database could not be opened or used). */
 struct cw_profile;
-int cw_evidence_probe(cw_lint_mig *migs, const cw_folder *f,
-		      const char *table, const struct cw_profile *profile,
-		      cw_error *err);
+int cw_evidence_probe(cw_ev_result *out, const cw_lint_mig *migs,
+		      const cw_folder *f, const char *table,
+		      const struct cw_profile *profile, cw_error *err);
+
+/* The verdict on statement i of migration k, or a CW_EV_NONE one. */
+const cw_ev_verdict *cw_ev_result_get(const cw_ev_result *r, size_t k,
+				      size_t i);
+
+void cw_ev_result_free(cw_ev_result *r, const cw_lint_mig *migs);
 
 /* ---- evidence_graph.c: the foreign-key graph; evidence_count.c:
 ** counting (the rows come from the data generator, datagen.h) ---- */
