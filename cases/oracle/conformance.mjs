@@ -292,14 +292,42 @@ function truncatedCopy(src, dst, keep) {
   return j.entries.length;
 }
 
+// The halfway database built and filled by cw's own generator
+// (`cw fixtures build`), then the rest of the history applied by the real
+// drizzle migrator and by cw: an independent check that the C generator's
+// rows are rows the real migrator accepts, beside fill.mjs's.
+function runGeneratedHalf(opts, hist, src, total, expected, counts) {
+  const name = `realworld-${hist}-from-half-generated`;
+  const work = path.join(opts.work, name);
+  fs.mkdirSync(work, { recursive: true });
+  const keep = Math.floor(total / 2);
+  truncatedCopy(src, path.join(work, 'half-folder'), keep);
+  const start = path.join(work, 'start.db');
+  const p = spawnSync(opts.cw, ['fixtures', 'build', path.join(work, 'half-folder'),
+    '-o', start, '--rows', '20', '--seed', '7'], { encoding: 'utf8' });
+  if (p.status !== 0) {
+    counts.different++;
+    console.log(`DIFFERENT ${name}\n    cw fixtures build failed (exit ` +
+      `${p.status}): ${(p.stderr || p.stdout || '').trim().split('\n')[0]}`);
+    return;
+  }
+  const rows0 = countRows(start);
+  const r = runSteps(opts, work, start, [{ folder: src }]);
+  report(name, r.diffs, expected, counts, [`started from the first ${keep} of ` +
+    `${total} migrations filled by cw fixtures build (20 rows per table)`,
+    outcomeNote(r.results[0], total) + `; user rows ${rows0} before, ` +
+    `${countRows(path.join(work, 'drizzle.db'))} after`]);
+}
+
 function runRealHistory(opts, hist, expected, counts) {
   const src = path.join(REALWORLD, hist);
   const fresh = `realworld-${hist}-fresh`;
   const half = `realworld-${hist}-from-half`;
+  const generated = `realworld-${hist}-from-half-generated`;
   const wanted = (n) => !opts.only || n.includes(opts.only);
-  if (!wanted(fresh) && !wanted(half)) return;
+  if (!wanted(fresh) && !wanted(half) && !wanted(generated)) return;
   if (!fs.existsSync(path.join(src, 'meta', '_journal.json'))) {
-    for (const n of [fresh, half]) {
+    for (const n of [fresh, half, generated]) {
       if (wanted(n)) { counts.skipped++; console.log(`SKIP ${n} (${src} not found)`); }
     }
     return;
@@ -338,6 +366,8 @@ function runRealHistory(opts, hist, expected, counts) {
       `${countRows(path.join(work, 'drizzle.db'))} after`);
     report(half, r.diffs, expected, counts, notes);
   }
+  if (wanted(generated))
+    runGeneratedHalf(opts, hist, src, total, expected, counts);
 }
 
 async function main() {
@@ -369,7 +399,7 @@ async function main() {
     }
   }
   for (const hist of REAL_HISTORIES) {
-    for (const suffix of ['fresh', 'from-half']) {
+    for (const suffix of ['fresh', 'from-half', 'from-half-generated']) {
       fs.rmSync(path.join(opts.work, `realworld-${hist}-${suffix}`),
         { recursive: true, force: true });
     }
