@@ -144,12 +144,13 @@ run: deps
 	@mkdir -p $(BUILD)/run reports/migrate
 	@rm -f $(BUILD)/run/fixture.db
 	$(BUILD)/cw check $(FIXTURE) --report reports/check
+	$(BUILD)/cw replay $(FIXTURE) --report reports/replay
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE)
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE) \
 		--dry-run --format json > reports/migrate/report.json
 	$(BUILD)/cw fixtures build $(FIXTURE) -o $(BUILD)/run/fixture-data.db \
 		--rows 200 --force
-	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check and reports/migrate"
+	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay and reports/migrate"
 	@echo "make run: database with 200 rows per table $(BUILD)/run/fixture-data.db;" \
 		"its expected backfill counts $(BUILD)/run/fixture-data.db.expected.json"
 

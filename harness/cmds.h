@@ -11,6 +11,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_lock(int argc, char **argv);
 int cmd_codes(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
 int cmd_fixtures(int argc, char **argv);
 
 /* getenv, kept in one place so lib/ never needs it. */

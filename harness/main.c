@@ -27,6 +27,8 @@ static const command commands[] = {
 	 "write or extend the immutability lock file (meta/cw.lock)"},
 	{"fixtures", cmd_fixtures,
 	 "build a fixture database at a journal prefix, filled with rows"},
+	{"replay", cmd_replay,
+	 "every journal prefix: rows, snapshots, upgrades (schema only)"},
 	{"codes", cmd_codes,
 	 "list the diagnostic codes, or explain one (cw codes S001)"},
 };

@@ -155,6 +155,9 @@ static const cw_code_info table[] = {
 {"N005", CW_SEV_ERROR, "duplicate snapshot id",
  "each snapshot needs its own id; regenerate the copy",
  "two snapshots with the same id"},
+{"N006", CW_SEV_WARNING, "snapshot disagrees with the schema its migrations build",
+ "drizzle-kit generate diffs against the snapshot, not the database: a hand-edited migration needs its snapshot regenerated (or the change made in schema.ts)",
+ "0001 changes a column type in the snapshot that no statement of 0001_x.sql changes"},
 /* R: running the migrator. */
 {"R001", CW_SEV_WARNING, "migration will never run",
  "its when is not above the newest applied created_at, so drizzle skips it forever: give it a new migration with a current when",
@@ -180,6 +183,12 @@ static const cw_code_info table[] = {
 {"R008", CW_SEV_WARNING, "statement does nothing inside the migrator's transaction",
  "PRAGMA journal_mode (and PRAGMA foreign_keys) cannot change inside drizzle's transaction; set it on the connection in the app instead",
  "PRAGMA journal_mode=WAL; as a migration piece"},
+{"R009", CW_SEV_ERROR, "a prefix would be applied again",
+ "a migration removes or rewrites rows of the migrations table, so the next run applies an entry again: leave drizzle's table to drizzle",
+ "DELETE FROM __drizzle_migrations WHERE created_at > 0;"},
+{"R010", CW_SEV_ERROR, "an upgraded database differs from a fresh one",
+ "an entry whose when is not above a database's newest created_at is skipped there forever: give it a when above every earlier entry's (regenerate it on top of the newest migration)",
+ "0007_merged with when 1700000000000 after 0008_x with when 1700000005000"},
 };
 
 const cw_code_info *cw_codes_lookup(const char *code)

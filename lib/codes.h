@@ -66,6 +66,7 @@
 #define CW_N003 "N003"
 #define CW_N004 "N004"
 #define CW_N005 "N005"
+#define CW_N006 "N006"
 #define CW_R001 "R001"
 #define CW_R002 "R002"
 #define CW_R003 "R003"
@@ -74,6 +75,8 @@
 #define CW_R006 "R006"
 #define CW_R007 "R007"
 #define CW_R008 "R008"
+#define CW_R009 "R009"
+#define CW_R010 "R010"
 /* codes:end */
 
 typedef enum cw_severity {

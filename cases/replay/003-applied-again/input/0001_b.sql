@@ -1,0 +1,1 @@
+DELETE FROM `__drizzle_migrations` WHERE `created_at` = 1700000005000;
