@@ -229,6 +229,64 @@ void cw_db_close_scratch(sqlite3 *db, char *path)
 	free(path);
 }
 
+int cw_db_fk_violations(cw_fk_violations *out, sqlite3 *db, cw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, "SELECT \"table\", count(*) FROM "
+				    "pragma_foreign_key_check GROUP BY 1 "
+				    "ORDER BY 1", -1, &st, NULL);
+
+	memset(out, 0, sizeof(*out));
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *t = (const char *)sqlite3_column_text(st, 0);
+		char **tt = realloc(out->tables, (out->n + 1) *
+				    sizeof(*tt));
+		long long *cc;
+		if (tt == NULL)
+			break;
+		out->tables = tt;
+		cc = realloc(out->counts, (out->n + 1) * sizeof(*cc));
+		if (cc == NULL)
+			break;
+		out->counts = cc;
+		if ((tt[out->n] = strdup(t ? t : "")) == NULL)
+			break;
+		cc[out->n] = sqlite3_column_int64(st, 1);
+		out->total += cc[out->n++];
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	cw_db_fk_violations_free(out);
+	if (rc == SQLITE_ROW || rc == SQLITE_OK)
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "out of "
+				    "memory reading foreign_key_check");
+	return cw_error_set(err, CW_ESQL, NULL, NULL, 0, "PRAGMA "
+			    "foreign_key_check: %s", sqlite3_errmsg(db));
+}
+
+long long cw_db_fk_violations_of(const cw_fk_violations *v, const char *t)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->tables[i], t) == 0)
+			return v->counts[i];
+	return 0;
+}
+
+void cw_db_fk_violations_free(cw_fk_violations *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++)
+		free(v->tables[i]);
+	free(v->tables);
+	free(v->counts);
+	memset(v, 0, sizeof(*v));
+}
+
 int cw_db_exec(sqlite3 *db, const char *sql, cw_error *err)
 {
 	int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);

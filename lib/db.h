@@ -59,6 +59,23 @@ int cw_db_open_scratch_copy(sqlite3 **out, char **out_path,
 /* Close a scratch database, remove its file and journals, and free path. */
 void cw_db_close_scratch(sqlite3 *db, char *path);
 
+/* Rows PRAGMA foreign_key_check reports in main, per table, in name
+** order: the table names and counts (the caller frees both with
+** cw_db_fk_violations_free).  Returns 0, CW_ESQL or CW_ENOMEM. */
+typedef struct cw_fk_violations {
+	char **tables;
+	long long *counts;
+	size_t n;
+	long long total;
+} cw_fk_violations;
+
+int cw_db_fk_violations(cw_fk_violations *out, sqlite3 *db, cw_error *err);
+
+/* The count of table t in v (case-sensitive, as SQLite reports it). */
+long long cw_db_fk_violations_of(const cw_fk_violations *v, const char *t);
+
+void cw_db_fk_violations_free(cw_fk_violations *v);
+
 /* Run one or more statements; on failure err names what SQLite said. */
 int cw_db_exec(sqlite3 *db, const char *sql, cw_error *err);
 

@@ -10,6 +10,7 @@
 #include "db.h"
 #include "lint_int.h"
 #include "schema.h"
+#include "strbuf.h"
 #include "migrate.h"
 #include "stmtrule.h"
 
@@ -232,41 +233,26 @@ static int blame_commit(probe *x, const cw_ev_graph *g, drop_watch *w,
 ** transaction control followed, not executed), the counts are judged,
 ** and everything is rolled back before the migration runs for real. */
 
-/* Rows of PRAGMA foreign_key_check, in all, or as "t (n), u (m)" into
-** *names when names is not NULL (caller frees). */
+/* Rows PRAGMA foreign_key_check reports, in all, or as "t (n), u (m)"
+** into *names when names is not NULL (caller frees). */
 static long long dangling(sqlite3 *db, char **names)
 {
-	sqlite3_stmt *st = NULL;
-	long long total = 0;
-	size_t o = 0, cap = 0;
-	char *s = NULL;
+	cw_fk_violations v;
+	cw_strbuf b = CW_STRBUF_INIT;
+	long long total;
+	size_t i;
 
-	if (sqlite3_prepare_v2(db, "SELECT \"table\", count(*) FROM "
-			       "pragma_foreign_key_check GROUP BY 1 ORDER BY "
-			       "1", -1, &st, NULL) != SQLITE_OK)
-		return 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		long long n = sqlite3_column_int64(st, 1);
-		size_t need = (t ? strlen(t) : 1) + 32;
-		total += n;
-		if (names == NULL)
-			continue;
-		if (o + need >= cap) {
-			char *ns = realloc(s, cap + need + 64);
-			if (ns == NULL)
-				break;
-			s = ns;
-			cap += need + 64;
-		}
-		o += (size_t)snprintf(s + o, cap - o, "%s%s (%lld)",
-				      o ? ", " : "", t ? t : "?", n);
-	}
-	sqlite3_finalize(st);
 	if (names)
-		*names = s;
-	else
-		free(s);
+		*names = NULL;
+	if (cw_db_fk_violations(&v, db, NULL) != 0)
+		return 0;
+	total = v.total;
+	for (i = 0; names && i < v.n; i++)
+		cw_strbuf_fmt(&b, "%s%s (%lld)", i ? ", " : "", v.tables[i],
+			      v.counts[i]);
+	if (names)
+		*names = cw_strbuf_take(&b);
+	cw_db_fk_violations_free(&v);
 	return total;
 }
 

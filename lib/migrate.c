@@ -31,9 +31,8 @@ typedef struct run {
 	cw_error *err;
 	int trial;            /* a trial run is in progress */
 	int virt_txn;         /* in a trial: the emulated transaction state */
-	char **fk_tables;     /* foreign keys off: violations per table */
-	long long *fk_counts; /* before the migration being applied */
-	size_t n_fk;
+	cw_fk_violations fk_before; /* foreign keys off: violations per
+				   ** table before the migration */
 } run;
 
 static char *fmt_sql(const char *fmt, const char *ident)
@@ -374,57 +373,35 @@ static int record(run *x, size_t k)
 static int fk_violations(run *x, size_t k, int report)
 {
 	const cw_migration *m = &x->f->migrations[k];
-	sqlite3_stmt *st = NULL;
-	char **names = NULL;
-	long long *counts = NULL;
-	size_t n = 0, i;
-	int rc = sqlite3_prepare_v2(x->db, "SELECT \"table\", count(*) FROM "
-				    "pragma_foreign_key_check GROUP BY 1",
-				    -1, &st, NULL);
+	cw_fk_violations now;
+	size_t i;
+	int rc = cw_db_fk_violations(&now, x->db, x->err);
 
-	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		char **nn = realloc(names, (n + 1) * sizeof(*nn));
-		long long *cc = nn ? realloc(counts, (n + 1) *
-					     sizeof(*cc)) : NULL;
-		if (nn)
-			names = nn;
-		if (cc == NULL || t == NULL ||
-		    (names[n] = strdup(t)) == NULL) {
-			if (cc)
-				counts = cc;
-			rc = SQLITE_NOMEM;
-			break;
-		}
-		counts = cc;
-		counts[n++] = sqlite3_column_int64(st, 1);
+	if (rc == CW_ENOMEM)
+		return rc;
+	if (rc != 0) {
+		/* Not checkable here; the run goes on. */
+		cw_error_clear(x->err);
+		return 0;
 	}
-	sqlite3_finalize(st);
-	for (i = 0; report && i < n; i++) {
-		long long was = 0;
-		size_t j;
+	for (i = 0; report && i < now.n; i++) {
+		long long was = cw_db_fk_violations_of(&x->fk_before,
+						       now.tables[i]);
 		cw_diag *g;
-		for (j = 0; j < x->n_fk; j++)
-			if (strcmp(x->fk_tables[j], names[i]) == 0)
-				was = x->fk_counts[j];
-		if (counts[i] <= was)
+		if (now.counts[i] <= was)
 			continue;
 		g = cw_diags_add(&x->r->diags, CW_R007, m->path, 0, 0,
 				 "%s leaves %lld row%s of %s pointing at "
 				 "nothing (foreign keys are OFF while the "
 				 "app migrates, so nothing stopped it)",
-				 m->entry->tag, counts[i] - was,
-				 counts[i] - was == 1 ? "" : "s", names[i]);
+				 m->entry->tag, now.counts[i] - was,
+				 now.counts[i] - was == 1 ? "" : "s",
+				 now.tables[i]);
 		cw_diag_set_tag(g, m->entry->tag);
 	}
-	for (i = 0; i < x->n_fk; i++)
-		free(x->fk_tables[i]);
-	free(x->fk_tables);
-	free(x->fk_counts);
-	x->fk_tables = names;
-	x->fk_counts = counts;
-	x->n_fk = n;
-	return rc == SQLITE_NOMEM ? oom(x) : 0;
+	cw_db_fk_violations_free(&x->fk_before);
+	x->fk_before = now;
+	return 0;
 }
 
 /* Try migration k inside a savepoint, hooks told is_trial, then undo it
@@ -750,10 +727,7 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 				     f->migrations[fl->entry].entry->tag,
 				     fl->piece, fl->message);
 	}
-	for (k = 0; k < x.n_fk; k++)
-		free(x.fk_tables[k]);
-	free(x.fk_tables);
-	free(x.fk_counts);
+	cw_db_fk_violations_free(&x.fk_before);
 	free(x.ident);
 	return rc;
 }
