@@ -136,107 +136,69 @@ static void free_saved(run *x)
 	x->n_tables = 0;
 }
 
-/* The ordinary tables of main: not internal, virtual or shadow, not the
-** migrations table. */
-static int list_tables(run *x, sqlite3 *db, char ***out, size_t *n)
+/* The tables of db, as the one schema model reads them (no internal,
+** virtual or shadow tables, not the migrations table).  An unreadable
+** schema is an empty one: nothing to measure. */
+static int model_of(run *x, sqlite3 *db, cw_schema *out)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_list "
-				    "WHERE schema = 'main' AND type = 'table' "
-				    "AND name NOT LIKE 'sqlite\\_%' ESCAPE "
-				    "'\\' ORDER BY name", -1, &st, NULL);
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	int rc;
 
-	*out = NULL;
-	*n = 0;
-	while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		if (t == NULL || strcasecmp(t, x->mtable) == 0)
-			continue;
-		if (add_name(out, n, t) != 0) {
-			sqlite3_finalize(st);
-			return nomem(x);
-		}
+	so.skip_table = x->mtable;
+	rc = cw_schema_read_db(out, db, &so, x->err);
+	if (rc == CW_ENOMEM)
+		return rc;
+	if (rc != 0) {
+		cw_error_clear(x->err);
+		memset(out, 0, sizeof(*out));
 	}
-	sqlite3_finalize(st);
 	return 0;
 }
 
-/* Columns (visible) and primary key columns of main.t. */
-static int columns_of(sqlite3 *db, const char *t, char ***cols, size_t *nc,
-		      char ***keys, size_t *nk)
+/* t's column names and its primary key's, in key order. */
+static int names_of(const cw_schema_table *t, char ***cols, size_t *nc,
+		    char ***keys, size_t *nk)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = 0, max_pk = 0, i;
+	size_t i;
+	int pos, rc = 0;
 
 	*cols = *keys = NULL;
 	*nc = *nk = 0;
-	if (sqlite3_prepare_v2(db, "SELECT name, pk, hidden FROM "
-			       "pragma_table_xinfo(?1, 'main') ORDER BY cid",
-			       -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_bind_text(st, 1, t, -1, SQLITE_STATIC) == SQLITE_OK)
-		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-			const char *c = (const char *)
-				sqlite3_column_text(st, 0);
-			if (c == NULL || sqlite3_column_int(st, 2) == 1)
-				continue;
-			rc = add_name(cols, nc, c);
-			if (sqlite3_column_int(st, 1) > max_pk)
-				max_pk = sqlite3_column_int(st, 1);
-		}
-	/* The key, in primary-key order. */
-	for (i = 1; rc == 0 && i <= max_pk; i++) {
-		sqlite3_reset(st);
-		while (rc == 0 && sqlite3_step(st) == SQLITE_ROW)
-			if (sqlite3_column_int(st, 1) == i)
-				rc = add_name(keys, nk, (const char *)
-					      sqlite3_column_text(st, 0));
-	}
-	sqlite3_finalize(st);
+	for (i = 0; rc == 0 && i < t->n_columns; i++)
+		rc = add_name(cols, nc, t->columns[i].name);
+	for (pos = 1; rc == 0 && (size_t)pos <= t->n_columns; pos++)
+		for (i = 0; rc == 0 && i < t->n_columns; i++)
+			if (t->columns[i].pk == pos)
+				rc = add_name(keys, nk, t->columns[i].name);
 	return rc;
-}
-
-static int has_rowid(sqlite3 *db, const char *t)
-{
-	char *q = cw_db_quote_ident(t);
-	char *sql = q ? sqlf("SELECT rowid FROM main.%s LIMIT 0", q) : NULL;
-	sqlite3_stmt *st = NULL;
-	int ok = sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
-		 SQLITE_OK;
-
-	sqlite3_finalize(st);
-	free(sql);
-	free(q);
-	return ok;
 }
 
 /* Copy every table aside into temp.cw_b<i>, with its rowid when the
 ** key is the rowid. */
 static int save_tables(run *x, sqlite3 *db)
 {
-	char **names = NULL;
-	size_t n = 0, i;
-	int rc = list_tables(x, db, &names, &n);
+	cw_schema m;
+	size_t i;
+	int rc = model_of(x, db, &m);
 
 	free_saved(x);
-	x->tables = calloc(n + 1, sizeof(*x->tables));
-	if (rc != 0 || x->tables == NULL) {
-		free_names(names, n);
-		return rc ? rc : nomem(x);
-	}
-	for (i = 0; i < n; i++) {
+	if (rc != 0)
+		return nomem(x);
+	x->tables = calloc(m.n_tables + 1, sizeof(*x->tables));
+	for (i = 0; x->tables && i < m.n_tables; i++) {
+		const cw_schema_table *t = &m.tables[i];
 		saved *s = &x->tables[x->n_tables];
-		char *q = cw_db_quote_ident(names[i]), *sql;
-		if (q == NULL || columns_of(db, names[i], &s->cols,
-					    &s->n_cols, &s->keys,
-					    &s->n_keys) != 0) {
-			free(q);
-			free_names(names, n);
-			return nomem(x);
-		}
-		s->name = names[i];
-		names[i] = NULL;
+		char *q = cw_db_quote_ident(t->name), *sql;
+		s->name = strdup(t->name);
 		x->n_tables++;
-		if (s->n_keys == 0 && !has_rowid(db, s->name)) {
+		if (q == NULL || s->name == NULL ||
+		    names_of(t, &s->cols, &s->n_cols, &s->keys,
+			     &s->n_keys) != 0) {
+			free(q);
+			rc = -1;
+			break;
+		}
+		if (s->n_keys == 0 && t->without_rowid) {
 			s->rows = -1;   /* no key to follow rows by */
 			free(q);
 			continue;
@@ -255,8 +217,8 @@ static int save_tables(run *x, sqlite3 *db)
 		free(sql);
 		free(q);
 	}
-	free_names(names, n);
-	return 0;
+	cw_schema_free(&m);
+	return x->tables == NULL || rc != 0 ? nomem(x) : 0;
 }
 
 static int push(run *x, cw_dv_kind kind, size_t k, const char *table,
@@ -326,19 +288,24 @@ static char *join_on(const saved *s, char **cols, size_t n_cols)
 }
 
 /* Rows and values of saved table i against what main holds now. */
-static int compare_one(run *x, sqlite3 *db, size_t k, size_t i)
+static int compare_one(run *x, sqlite3 *db, const cw_schema *now,
+		       size_t k, size_t i)
 {
 	const saved *s = &x->tables[i];
+	const cw_schema_table *t = cw_schema_find(now, s->name);
 	char **cols = NULL, **keys = NULL, *q = NULL, *on = NULL, *sql;
 	size_t nc = 0, nk = 0, c;
 	long long lost, matched;
 	int rc = 0;
 
-	if (s->rows <= 0 || columns_of(db, s->name, &cols, &nc, &keys,
-				       &nk) != 0 || nc == 0)
-		goto done;     /* gone (dropped: said so), or nothing */
-	if (s->n_keys == 0 && !has_rowid(db, s->name))
+	/* Gone (dropped: the migration said so), or nothing to follow. */
+	if (s->rows <= 0 || t == NULL ||
+	    (s->n_keys == 0 && t->without_rowid))
 		goto done;
+	if (names_of(t, &cols, &nc, &keys, &nk) != 0) {
+		rc = nomem(x);
+		goto done;
+	}
 	q = cw_db_quote_ident(s->name);
 	on = q ? join_on(s, cols, nc) : NULL;
 	if (on == NULL)
@@ -394,16 +361,16 @@ done:
 ** that fails on rows still runs, on none. */
 static void clear_rows(run *x, sqlite3 *db)
 {
-	char **names = NULL;
-	size_t n = 0, i;
+	cw_schema m;
+	size_t i;
 	int fk = 1;
 
-	if (list_tables(x, db, &names, &n) != 0)
+	if (model_of(x, db, &m) != 0)
 		return;
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &fk);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, NULL);
-	for (i = 0; i < n; i++) {
-		char *q = cw_db_quote_ident(names[i]);
+	for (i = 0; i < m.n_tables; i++) {
+		char *q = cw_db_quote_ident(m.tables[i].name);
 		char *sql = q ? sqlf("DELETE FROM main.%s", q) : NULL;
 		if (sql)
 			sqlite3_exec(db, sql, NULL, NULL, NULL);
@@ -411,7 +378,7 @@ static void clear_rows(run *x, sqlite3 *db)
 		free(q);
 	}
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, fk, NULL);
-	free_names(names, n);
+	cw_schema_free(&m);
 }
 
 /* The default filler: the data generator tops every table up to a few
@@ -518,8 +485,15 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 				rc = nomem(x);
 		}
 	}
-	for (i = 0; rc == 0 && !failed && i < x->n_tables; i++)
-		rc = compare_one(x, db, k, i);
+	if (!failed && x->n_tables > 0) {
+		cw_schema now;
+		rc = model_of(x, db, &now);
+		if (rc == 0) {
+			for (i = 0; rc == 0 && i < x->n_tables; i++)
+				rc = compare_one(x, db, &now, k, i);
+			cw_schema_free(&now);
+		}
+	}
 	free_saved(x);
 	return rc;
 }
