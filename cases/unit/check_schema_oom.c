@@ -16,74 +16,7 @@
 
 #include <string.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define INJECT 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define INJECT 0
-#endif
-#endif
-#ifndef INJECT
-#define INJECT 1
-#endif
-
-static long fail_after = -1;  /* allocations that still succeed; -1: all */
-static long n_calls;          /* allocations asked for */
-static long n_live;           /* blocks allocated and not yet freed */
-
-#if INJECT
-void *__libc_malloc(size_t n);
-void *__libc_calloc(size_t n, size_t size);
-void *__libc_realloc(void *p, size_t n);
-void __libc_free(void *p);
-
-static int failing(void)
-{
-	n_calls++;
-	if (fail_after < 0)
-		return 0;
-	if (fail_after == 0)
-		return 1;
-	fail_after--;
-	return 0;
-}
-
-void *malloc(size_t n)
-{
-	void *p = failing() ? NULL : __libc_malloc(n);
-
-	n_live += p != NULL;
-	return p;
-}
-
-void *calloc(size_t n, size_t size)
-{
-	void *p = failing() ? NULL : __libc_calloc(n, size);
-
-	n_live += p != NULL;
-	return p;
-}
-
-void *realloc(void *old, size_t n)
-{
-	void *p;
-
-	if (old != NULL && n == 0) {
-		n_live--;
-		__libc_free(old);
-		return NULL;
-	}
-	p = failing() ? NULL : __libc_realloc(old, n);
-	n_live += p != NULL && old == NULL;
-	return p;
-}
-
-void free(void *p)
-{
-	n_live -= p != NULL;
-	__libc_free(p);
-}
-#endif
+#include "unit_oom.h"
 
 static const char schema_sql[] =
 	"CREATE TABLE p(id INTEGER PRIMARY KEY, code TEXT UNIQUE);"
