@@ -73,17 +73,13 @@ static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *sqlf(const char *fmt, ...)
 {
 	va_list ap;
-	char *s;
-	int n;
+	char *t, *s;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	t = sqlite3_vmprintf(fmt, ap);
 	va_end(ap);
-	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	s = t ? strdup(t) : NULL;
+	sqlite3_free(t);
 	return s;
 }
 
