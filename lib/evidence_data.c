@@ -73,13 +73,17 @@ static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *sqlf(const char *fmt, ...)
 {
 	va_list ap;
-	char *t, *s;
+	char *s;
+	int n;
 
 	va_start(ap, fmt);
-	t = sqlite3_vmprintf(fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	s = t ? strdup(t) : NULL;
-	sqlite3_free(t);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
 	return s;
 }
 
