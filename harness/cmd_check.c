@@ -17,17 +17,6 @@ static const char usage[] =
 	"cw check [DIR] [--format text|json|junit|github] [--report DIR] "
 	"[--strict] [--lock FILE] [--base GIT_REV]";
 
-static int choose_status(int rc, const cw_diags *d, int strict)
-{
-	if (rc != 0)
-		return 2;
-	if (cw_diags_count(d, CW_SEV_ERROR) > 0)
-		return 1;
-	if (strict && cw_diags_count(d, CW_SEV_WARNING) > 0)
-		return 1;
-	return 0;
-}
-
 int cmd_check(int argc, char **argv)
 {
 	const char *format = NULL, *report = NULL, *strict = NULL;
@@ -62,8 +51,7 @@ int cmd_check(int argc, char **argv)
 			pos, 1, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (format && strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "junit") && strcmp(format, "github")) {
+	if (!report_format_known(format)) {
 		msg_error("unknown --format '%s' (text, json, junit, github)",
 			  format);
 		return 2;
@@ -87,7 +75,7 @@ int cmd_check(int argc, char **argv)
 	r.folder = rc == 0 ? &folder : NULL;
 	r.diags = &diags;
 	r.strict = strict != NULL;
-	r.status = choose_status(rc, &diags, r.strict);
+	r.status = report_diag_status(rc, &diags, r.strict);
 	if (!format || strcmp(format, "text") == 0)
 		report_check_text(stdout, &r);
 	else if (strcmp(format, "json") == 0)

@@ -72,18 +72,18 @@ int cmd_replay(int argc, char **argv)
 	cw_error err = {0};
 	cw_folder folder;
 	diag_report d;
+	report_case *cases = NULL;
 	progress prog;
 	const char *pos[1] = {NULL};
 	const char *dir;
-	size_t n_pos;
+	size_t n_pos, i;
 	int rc;
 
 	rc = opts_parse(argc, argv, table_, sizeof(table_) / sizeof(*table_),
 			pos, 1, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (format && strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "junit") && strcmp(format, "github")) {
+	if (!report_format_known(format)) {
 		msg_error("unknown --format '%s' (text, json, junit, github)",
 			  format);
 		return 2;
@@ -111,23 +111,28 @@ int cmd_replay(int argc, char **argv)
 	d.n_units = res.n_prefixes;
 	d.text_head = head;
 	d.ctx = &res;
-	d.status = rc != 0 ? 2 : cw_diags_count(&diags, CW_SEV_ERROR) ? 1 :
-		   strict && cw_diags_count(&diags, CW_SEV_WARNING) ? 1 : 0;
+	/* JUnit: one test case per prefix (the findings carry its tag). */
+	cases = rc == 0 ? calloc(folder.n_migrations + 1, sizeof(*cases)) :
+		NULL;
+	for (i = 0; cases && i < folder.n_migrations; i++) {
+		const cw_migration *m = &folder.migrations[i];
+		cases[i].classname = "prefixes";
+		cases[i].name = m->entry && m->entry->tag ? m->entry->tag : "?";
+		cases[i].tag = m->entry ? m->entry->tag : NULL;
+		cases[i].file = m->path;
+	}
+	d.cases = cases;
+	d.n_cases = cases ? folder.n_migrations : 0;
+	d.status = report_diag_status(rc, &diags, strict != NULL);
 	cw_diags_sort(&diags);
-	if (!format || strcmp(format, "text") == 0)
-		report_diag_text(stdout, &d);
-	else if (strcmp(format, "json") == 0)
-		report_diag_json(stdout, &d);
-	else if (strcmp(format, "junit") == 0)
-		report_diag_junit(stdout, &d);
-	else
-		report_diag_github(stdout, &d);
+	report_diag_print(stdout, format, &d);
 	if (rc != 0)
 		msg_cw_error(&err);
 	if (report && report_diag_dir(report, &d, &err) != 0) {
 		msg_cw_error(&err);
 		d.status = 2;
 	}
+	free(cases);
 	cw_folder_free(&folder);
 	cw_diags_free(&diags);
 	cw_profile_free(&profile);

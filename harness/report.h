@@ -72,6 +72,16 @@ typedef struct diag_report {
 	const void *ctx;          /* handed to both hooks */
 } diag_report;
 
+/* 1 if format is text, json, junit or github (NULL means text). */
+int report_format_known(const char *format);
+
+/* r in that format (NULL: text); format must be known. */
+void report_diag_print(FILE *out, const char *format, const diag_report *r);
+
+/* The exit status of a run that found d: 2 when it could not run (rc),
+** 1 with errors (or, strict, warnings), else 0. */
+int report_diag_status(int rc, const cw_diags *d, int strict);
+
 void report_diag_text(FILE *out, const diag_report *r);
 
 /* Returns 0, or -1 if out of memory (nothing is written then). */

@@ -152,6 +152,36 @@ void report_summary_line(FILE *out, const char *what, const cw_diags *d,
 	summary(out, what, d, "migration", n_migrations);
 }
 
+int report_format_known(const char *format)
+{
+	return format == NULL || strcmp(format, "text") == 0 ||
+	       strcmp(format, "json") == 0 || strcmp(format, "junit") == 0 ||
+	       strcmp(format, "github") == 0;
+}
+
+void report_diag_print(FILE *out, const char *format, const diag_report *r)
+{
+	if (format == NULL || strcmp(format, "text") == 0)
+		report_diag_text(out, r);
+	else if (strcmp(format, "json") == 0)
+		report_diag_json(out, r);
+	else if (strcmp(format, "junit") == 0)
+		report_diag_junit(out, r);
+	else
+		report_diag_github(out, r);
+}
+
+int report_diag_status(int rc, const cw_diags *d, int strict)
+{
+	if (rc != 0)
+		return 2;
+	if (cw_diags_count(d, CW_SEV_ERROR) > 0)
+		return 1;
+	if (strict && cw_diags_count(d, CW_SEV_WARNING) > 0)
+		return 1;
+	return 0;
+}
+
 void report_diag_text(FILE *out, const diag_report *r)
 {
 	size_t i;

@@ -1,0 +1,1 @@
+CREATE TABLE `merged` (`id` integer PRIMARY KEY NOT NULL);
