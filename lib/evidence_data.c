@@ -7,6 +7,8 @@
 #include "db.h"
 #include "schema.h"
 #include "migrate.h"
+#include "rowdiff.h"
+#include "strbuf.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -15,17 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* One table as it was before the tried migration. */
-typedef struct saved {
-	char *name;
-	char **cols;         /* its columns (the key columns among them) */
-	size_t n_cols;
-	char **keys;         /* primary key columns, or none: rowid */
-	size_t n_keys;
-	long long rows;
-} saved;
-
-/* Rows each table is topped up to before each migration. */
+/* Rows each table is topped up to before each migration (check). */
 #define CW_DATA_ROWS 3
 
 typedef struct run {
@@ -34,13 +26,14 @@ typedef struct run {
 	const char *mtable;
 	cw_data_evidence *out;
 	cw_error *err;
-	saved *tables;
-	size_t n_tables;
+	cw_rowdiff rd;
 	size_t fail_piece;   /* the trial's failure: 1-based piece, 0 none */
 	int fail_line;
 	char fail_msg[512];
 	size_t tentative;    /* index of this migration's FAILS, or -1 */
+	size_t k;            /* the migration being tried */
 	cw_datagen_names json; /* columns the folder uses as JSON */
+	const char **tags;   /* vintage names: tags[v] wrote vintage v */
 } run;
 
 static int nomem(run *x);
@@ -68,74 +61,6 @@ static int nomem(run *x)
 			    "out of memory measuring rows");
 }
 
-/* A formatted statement; NULL when out of memory. */
-static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *sqlf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
-		return NULL;
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
-/* The single integer a query returns, or -1. */
-static long long count_of(sqlite3 *db, const char *sql)
-{
-	sqlite3_stmt *st = NULL;
-	long long n = -1;
-
-	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
-static int add_name(char ***v, size_t *n, const char *s)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (nv == NULL)
-		return -1;
-	*v = nv;
-	if ((nv[*n] = strdup(s)) == NULL)
-		return -1;
-	(*n)++;
-	return 0;
-}
-
-static void free_names(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static void free_saved(run *x)
-{
-	size_t i;
-
-	for (i = 0; i < x->n_tables; i++) {
-		free(x->tables[i].name);
-		free_names(x->tables[i].cols, x->tables[i].n_cols);
-		free_names(x->tables[i].keys, x->tables[i].n_keys);
-	}
-	free(x->tables);
-	x->tables = NULL;
-	x->n_tables = 0;
-}
-
 /* The tables of db, as the one schema model reads them (no internal,
 ** virtual or shadow tables, not the migrations table).  An unreadable
 ** schema is an empty one: nothing to measure. */
@@ -155,70 +80,63 @@ static int model_of(run *x, sqlite3 *db, cw_schema *out)
 	return 0;
 }
 
-/* t's column names and its primary key's, in key order. */
-static int names_of(const cw_schema_table *t, char ***cols, size_t *nc,
-		    char ***keys, size_t *nk)
+/* Is name spelled (case-insensitively) anywhere in text?  A superset of
+** "named by a statement": a false hit only costs a copy. */
+static int mentions(const char *text, const char *name)
 {
-	size_t i;
-	int pos, rc = 0;
-
-	*cols = *keys = NULL;
-	*nc = *nk = 0;
-	for (i = 0; rc == 0 && i < t->n_columns; i++)
-		rc = add_name(cols, nc, t->columns[i].name);
-	for (pos = 1; rc == 0 && (size_t)pos <= t->n_columns; pos++)
-		for (i = 0; rc == 0 && i < t->n_columns; i++)
-			if (t->columns[i].pk == pos)
-				rc = add_name(keys, nk, t->columns[i].name);
-	return rc;
+	return text && name && name[0] && strcasestr(text, name) != NULL;
 }
 
-/* Copy every table aside into temp.cw_b<i>, with its rowid when the
-** key is the rowid. */
-static int save_tables(run *x, sqlite3 *db)
+/* hot[i]: can the migration with this text touch s->tables[i]?  Tables
+** and views it names, closed over foreign-key children and the tables
+** named by triggers on a hot table or view.  Returns a calloc'd array or
+** NULL when out of memory. */
+static unsigned char *hot_tables(const cw_schema *s, const char *text)
 {
-	cw_schema m;
-	size_t i;
-	int rc = model_of(x, db, &m);
+	unsigned char *hot = calloc(s->n_tables + 1, 1);
+	unsigned char *vhot = calloc(s->n_views + 1, 1);
+	size_t i, j;
+	int grew = 1;
 
-	free_saved(x);
-	if (rc != 0)
-		return nomem(x);
-	x->tables = calloc(m.n_tables + 1, sizeof(*x->tables));
-	for (i = 0; x->tables && i < m.n_tables; i++) {
-		const cw_schema_table *t = &m.tables[i];
-		saved *s = &x->tables[x->n_tables];
-		char *q = cw_db_quote_ident(t->name), *sql;
-		s->name = strdup(t->name);
-		x->n_tables++;
-		if (q == NULL || s->name == NULL ||
-		    names_of(t, &s->cols, &s->n_cols, &s->keys,
-			     &s->n_keys) != 0) {
-			free(q);
-			rc = -1;
-			break;
-		}
-		if (s->n_keys == 0 && t->without_rowid) {
-			s->rows = -1;   /* no key to follow rows by */
-			free(q);
-			continue;
-		}
-		sql = sqlf("CREATE TEMP TABLE \"cw_b%zu\" AS SELECT %s* FROM "
-			   "main.%s", i, s->n_keys ? "" :
-			   "rowid AS \"cw rowid\", ", q);
-		if (sql == NULL || sqlite3_exec(db, sql, NULL, NULL, NULL) !=
-		    SQLITE_OK) {
-			s->rows = -1;
-		} else {
-			free(sql);
-			sql = sqlf("SELECT count(*) FROM temp.\"cw_b%zu\"", i);
-			s->rows = count_of(db, sql);
-		}
-		free(sql);
-		free(q);
+	if (hot == NULL || vhot == NULL) {
+		free(hot);
+		free(vhot);
+		return NULL;
 	}
-	cw_schema_free(&m);
-	return x->tables == NULL || rc != 0 ? nomem(x) : 0;
+	for (i = 0; i < s->n_tables; i++)
+		hot[i] = (unsigned char)mentions(text, s->tables[i].name);
+	for (i = 0; i < s->n_views; i++)
+		vhot[i] = (unsigned char)mentions(text, s->views[i].name);
+	while (grew) {
+		grew = 0;
+		for (i = 0; i < s->n_tables; i++)
+			for (j = 0; !hot[i] && j < s->tables[i].n_fks; j++) {
+				const cw_schema_table *p = cw_schema_find(s,
+					s->tables[i].fks[j].parent);
+				if (p && hot[p - s->tables])
+					hot[i] = grew = 1;
+			}
+		for (j = 0; j < s->n_triggers; j++) {
+			const cw_schema_object *tr = &s->triggers[j];
+			const cw_schema_table *on = cw_schema_find(s,
+								   tr->table);
+			int fires = on ? hot[on - s->tables] : 0;
+			for (i = 0; !fires && i < s->n_views; i++)
+				fires = vhot[i] && tr->table &&
+					strcasecmp(tr->table,
+						   s->views[i].name) == 0;
+			for (i = 0; fires && i < s->n_tables; i++)
+				if (!hot[i] && mentions(tr->sql,
+							s->tables[i].name))
+					hot[i] = grew = 1;
+			for (i = 0; fires && i < s->n_views; i++)
+				if (!vhot[i] && mentions(tr->sql,
+							 s->views[i].name))
+					vhot[i] = grew = 1;
+		}
+	}
+	free(vhot);
+	return hot;
 }
 
 static int push(run *x, cw_dv_kind kind, size_t k, const char *table,
@@ -245,115 +163,60 @@ static int push(run *x, cw_dv_kind kind, size_t k, const char *table,
 	return 0;
 }
 
-static int says_so(run *x, size_t k, const char *t, const char *column)
+static int says_so(void *ctx, const char *t, const char *column)
 {
-	return x->o->says_so && x->o->says_so(x->o->says_ctx, k, t, column);
+	run *x = ctx;
+
+	return x->o->says_so && x->o->says_so(x->o->says_ctx, x->k, t,
+					      column);
 }
 
-/* The column of main.t named like c, or NULL. */
-static const char *find_col(char **cols, size_t n, const char *c)
+static int on_loss(void *ctx, const cw_rowdiff_loss *l)
+{
+	run *x = ctx;
+	int rc = push(x, l->column ? CW_DV_VALUES_LOST : CW_DV_ROWS_LOST,
+		      x->k, l->table, l->column, l->rows, l->lost);
+	cw_data_verdict *v;
+
+	if (rc != 0 || l->vintages == NULL)
+		return rc;
+	v = &x->out->items[x->out->n - 1];
+	v->vintages = strdup(l->vintages);
+	return v->vintages ? 0 : nomem(x);
+}
+
+/* Rows of the touched tables left pointing at nothing. */
+static int check_dangling(run *x, sqlite3 *db, const cw_schema *now,
+			  const unsigned char *hot)
 {
 	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (strcasecmp(cols[i], c) == 0)
-			return cols[i];
-	return NULL;
-}
-
-/* "n.k1 IS b.k1 AND ..." (or the rowid) for table s saved as cw_b<i>;
-** NULL when the key did not survive. */
-static char *join_on(const saved *s, char **cols, size_t n_cols)
-{
-	char *on = strdup(""), *more;
-	size_t i;
-
-	if (s->n_keys == 0) {
-		free(on);
-		return strdup("n.rowid IS b.\"cw rowid\"");
-	}
-	for (i = 0; on && i < s->n_keys; i++) {
-		char *q = cw_db_quote_ident(s->keys[i]);
-		if (q == NULL || !find_col(cols, n_cols, s->keys[i])) {
-			free(q);
-			free(on);
-			return NULL;
-		}
-		more = sqlf("%s%sn.%s IS b.%s", on, i ? " AND " : "", q, q);
-		free(q);
-		free(on);
-		on = more;
-	}
-	return on;
-}
-
-/* Rows and values of saved table i against what main holds now. */
-static int compare_one(run *x, sqlite3 *db, const cw_schema *now,
-		       size_t k, size_t i)
-{
-	const saved *s = &x->tables[i];
-	const cw_schema_table *t = cw_schema_find(now, s->name);
-	char **cols = NULL, **keys = NULL, *q = NULL, *on = NULL, *sql;
-	size_t nc = 0, nk = 0, c;
-	long long lost, matched;
 	int rc = 0;
 
-	/* Gone (dropped: the migration said so), or nothing to follow. */
-	if (s->rows <= 0 || t == NULL ||
-	    (s->n_keys == 0 && t->without_rowid))
-		goto done;
-	if (names_of(t, &cols, &nc, &keys, &nk) != 0) {
-		rc = nomem(x);
-		goto done;
-	}
-	q = cw_db_quote_ident(s->name);
-	on = q ? join_on(s, cols, nc) : NULL;
-	if (on == NULL)
-		goto done;
-	sql = sqlf("SELECT count(*) FROM temp.\"cw_b%zu\" AS b WHERE NOT "
-		   "EXISTS (SELECT 1 FROM main.%s AS n WHERE %s)", i, q, on);
-	lost = count_of(db, sql);
-	free(sql);
-	if (lost > 0 && !says_so(x, k, s->name, NULL))
-		rc = push(x, CW_DV_ROWS_LOST, k, s->name, NULL, s->rows,
-			  lost);
-	for (c = 0; rc == 0 && c < s->n_cols; c++) {
-		char *qc;
-		if (find_col(s->keys, s->n_keys, s->cols[c]) ||
-		    !find_col(cols, nc, s->cols[c]) ||
-		    says_so(x, k, s->name, s->cols[c]))
+	for (i = 0; rc == 0 && i < now->n_tables; i++) {
+		sqlite3_stmt *st = NULL;
+		long long n = 0;
+		if (!hot[i])
 			continue;
-		qc = cw_db_quote_ident(s->cols[c]);
-		/* A value converted by a new affinity is the same value. */
-		sql = qc ? sqlf("SELECT count(*), sum(b.%s IS NOT n.%s AND "
-				"CAST(b.%s AS TEXT) IS NOT CAST(n.%s AS "
-				"TEXT)) FROM temp.\"cw_b%zu\" AS b JOIN "
-				"main.%s AS n ON %s", qc, qc, qc, qc, i, q,
-				on) : NULL;
-		free(qc);
-		if (sql == NULL) {
-			rc = nomem(x);
-			break;
+		if (sqlite3_prepare_v2(db, "SELECT count(*), group_concat("
+				       "DISTINCT \"parent\") FROM "
+				       "pragma_foreign_key_check(?1)", -1,
+				       &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, now->tables[i].name, -1,
+					  SQLITE_STATIC);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				n = sqlite3_column_int64(st, 0);
 		}
-		matched = count_of(db, sql);
-		{
-			sqlite3_stmt *st = NULL;
-			long long changed = 0;
-			if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
-			    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-				changed = sqlite3_column_int64(st, 1);
-			sqlite3_finalize(st);
-			if (changed > 0)
-				rc = push(x, CW_DV_VALUES_LOST, k, s->name,
-					  s->cols[c], matched, changed);
+		if (n > 0) {
+			const unsigned char *p = sqlite3_column_text(st, 1);
+			rc = push(x, CW_DV_DANGLING, x->k, now->tables[i].name,
+				  NULL, 0, n);
+			if (rc == 0 && p != NULL &&
+			    (x->out->items[x->out->n - 1].message =
+			     strdup((const char *)p)) == NULL)
+				rc = nomem(x);
 		}
-		free(sql);
+		sqlite3_finalize(st);
 	}
-done:
-	free(on);
-	free(q);
-	free_names(cols, nc);
-	free_names(keys, nk);
 	return rc;
 }
 
@@ -371,8 +234,11 @@ static void clear_rows(run *x, sqlite3 *db)
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, 0, NULL);
 	for (i = 0; i < m.n_tables; i++) {
 		char *q = cw_db_quote_ident(m.tables[i].name);
-		char *sql = q ? sqlf("DELETE FROM main.%s", q) : NULL;
-		if (sql)
+		cw_strbuf b = CW_STRBUF_INIT;
+		char *sql;
+		cw_strbuf_fmt(&b, "DELETE FROM main.%s", q ? q : "\"\"");
+		sql = cw_strbuf_take(&b);
+		if (q && sql)
 			sqlite3_exec(db, sql, NULL, NULL, NULL);
 		free(sql);
 		free(q);
@@ -381,30 +247,43 @@ static void clear_rows(run *x, sqlite3 *db)
 	cw_schema_free(&m);
 }
 
-/* The default filler: the data generator tops every table up to a few
-** rows (rows already there, of earlier vintages, stay).  Tables it
-** cannot fill are remembered for the report. */
-static int default_fill(run *x, sqlite3 *db)
+/* Rows every table holds before migration k. */
+static size_t rows_before(const run *x, size_t k)
 {
-	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	size_t n = x->f->n_migrations ? x->f->n_migrations : 1;
+	size_t want;
+
+	if (x->o->rows == 0)
+		return CW_DATA_ROWS;
+	want = (x->o->rows * (k + 1) + n - 1) / n;
+	return want ? want : 1;
+}
+
+/* The default filler: the data generator tops every table up (rows
+** already there, of earlier vintages, stay) and labels what it added.
+** Tables it cannot fill are remembered for the report. */
+static int default_fill(run *x, sqlite3 *db, size_t k)
+{
 	cw_datagen_options go = CW_DATAGEN_OPTIONS_INIT;
 	cw_datagen_result gr;
 	cw_schema s;
+	long long *marks = NULL;
 	size_t i;
-	int rc;
+	int rc = model_of(x, db, &s);
 
-	so.skip_table = x->mtable;
-	rc = cw_schema_read_db(&s, db, &so, x->err);
-	if (rc == CW_ESQL) {
-		cw_error_clear(x->err);
-		return 0;
-	}
 	if (rc != 0)
 		return rc;
-	go.rows = CW_DATA_ROWS;
-	go.seed = 1;
+	if (s.n_tables == 0) {
+		cw_schema_free(&s);
+		return 0;
+	}
+	go.rows = rows_before(x, k);
+	go.seed = x->o->seed ? x->o->seed : 1;
 	go.json_columns = &x->json;
-	rc = cw_datagen_fill(&gr, db, &s, &go, x->err);
+	if (x->o->vintages && k > 0)
+		rc = cw_rowdiff_marks(db, &s, &marks, x->err);
+	if (rc == 0)
+		rc = cw_datagen_fill(&gr, db, &s, &go, x->err);
 	if (rc == CW_ESQL) {
 		/* Not fillable here; the trial runs on what there is. */
 		cw_error_clear(x->err);
@@ -415,7 +294,11 @@ static int default_fill(run *x, sqlite3 *db)
 			    note_unfilled(x, gr.tables[i].name) != 0)
 				rc = nomem(x);
 		cw_datagen_result_free(&gr);
+		if (rc == 0 && marks)
+			rc = cw_rowdiff_mark_vintage(db, &s, marks, k - 1,
+						     x->err);
 	}
+	free(marks);
 	cw_schema_free(&s);
 	return rc;
 }
@@ -424,15 +307,27 @@ static int on_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 			cw_error *err)
 {
 	run *x = ctx;
+	const cw_migration *m = &x->f->migrations[k];
+	unsigned char *hot;
+	cw_schema s;
 	int rc;
 
 	(void)err;
+	x->k = k;
 	if (is_trial) {
 		x->fail_piece = 0;
-		return save_tables(x, db);
+		rc = model_of(x, db, &s);
+		if (rc != 0)
+			return rc;
+		hot = hot_tables(&s, m->text.data);
+		rc = hot ? cw_rowdiff_save(&x->rd, db, &s, hot, x->err) :
+			   nomem(x);
+		free(hot);
+		cw_schema_free(&s);
+		return rc;
 	}
 	rc = x->o->fill ? x->o->fill(x->o->fill_ctx, db, k, x->err) :
-			  default_fill(x, db);
+			  default_fill(x, db, k);
 	return rc < 0 ? rc : CW_HOOK_TRIAL;
 }
 
@@ -453,11 +348,33 @@ static int after_piece(void *ctx, sqlite3 *db, size_t k, size_t p,
 	return 0;
 }
 
+/* The trial of migration k ended without failing: measure. */
+static int measure(run *x, sqlite3 *db, size_t k)
+{
+	size_t n_tags = x->tags ? x->f->n_migrations : 0;
+	unsigned char *hot;
+	cw_schema now;
+	int rc = model_of(x, db, &now);
+
+	if (rc != 0)
+		return rc;
+	rc = cw_rowdiff_compare(&x->rd, db, &now, says_so, x, on_loss, x,
+				x->tags, n_tags, x->err);
+	hot = rc == 0 ? hot_tables(&now, x->f->migrations[k].text.data) :
+		NULL;
+	if (rc == 0 && hot == NULL)
+		rc = nomem(x);
+	if (rc == 0)
+		rc = check_dangling(x, db, &now, hot);
+	free(hot);
+	cw_schema_free(&now);
+	return rc;
+}
+
 static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 			   int failed, cw_error *err)
 {
 	run *x = ctx;
-	size_t i;
 	int rc = 0;
 
 	(void)err;
@@ -469,8 +386,12 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 			free(v->message);
 			free(v->table);
 			free(v->column);
+			free(v->vintages);
 		}
 		x->tentative = (size_t)-1;
+		if (x->o->progress)
+			x->o->progress(x->o->cb_ctx, k + 1,
+				       x->f->n_migrations);
 		return 0;
 	}
 	if (failed && x->fail_piece) {
@@ -485,16 +406,10 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 				rc = nomem(x);
 		}
 	}
-	if (!failed && x->n_tables > 0) {
-		cw_schema now;
-		rc = model_of(x, db, &now);
-		if (rc == 0) {
-			for (i = 0; rc == 0 && i < x->n_tables; i++)
-				rc = compare_one(x, db, &now, k, i);
-			cw_schema_free(&now);
-		}
-	}
-	free_saved(x);
+	if (!failed && x->rd.n_tables > 0)
+		rc = measure(x, db, k);
+	/* The copies go with the trial's rollback. */
+	cw_rowdiff_drop(&x->rd, NULL);
 	return rc;
 }
 
@@ -520,6 +435,7 @@ int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
 	cw_migrate_result r;
 	sqlite3 *db = NULL;
 	char *path = NULL;
+	size_t k;
 	run x;
 	int rc;
 
@@ -527,7 +443,9 @@ int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
 	memset(&x, 0, sizeof(x));
 	x.f = f;
 	x.o = o ? o : &defaults;
-	x.mtable = x.o->table ? x.o->table : CW_MIGRATIONS_TABLE;
+	x.mtable = x.o->table ? x.o->table : x.o->profile &&
+		   x.o->profile->table ? x.o->profile->table :
+		   CW_MIGRATIONS_TABLE;
 	x.out = out;
 	x.err = err;
 	x.tentative = (size_t)-1;
@@ -536,11 +454,21 @@ int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
 	mo.profile = x.o->profile;
 	mo.keep_going = 1;
 	mo.hooks = &hooks;
+	if (x.o->vintages) {
+		x.tags = calloc(f->n_migrations + 1, sizeof(*x.tags));
+		if (x.tags == NULL)
+			return nomem(&x);
+		for (k = 0; k < f->n_migrations; k++)
+			x.tags[k] = f->migrations[k].entry &&
+				    f->migrations[k].entry->tag ?
+				    f->migrations[k].entry->tag : "?";
+	}
 	rc = cw_datagen_json_columns(&x.json, f, err);
 	if (rc == 0)
 		rc = cw_db_open_scratch(&db, &path, NULL, err);
 	if (rc != 0) {
 		cw_datagen_names_free(&x.json);
+		free(x.tags);
 		return rc;
 	}
 	rc = cw_migrate_db(&r, db, f, &mo, err);
@@ -548,8 +476,11 @@ int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
 		cw_error_clear(err);
 		rc = 0;
 	}
-	free_saved(&x);
+	if (rc == 0 && x.o->at_head)
+		rc = x.o->at_head(x.o->cb_ctx, db, err);
+	cw_rowdiff_drop(&x.rd, NULL);
 	cw_datagen_names_free(&x.json);
+	free(x.tags);
 	cw_migrate_result_free(&r);
 	cw_db_close_scratch(db, path);
 	return rc;
@@ -565,6 +496,7 @@ void cw_data_evidence_free(cw_data_evidence *e)
 		free(e->items[i].table);
 		free(e->items[i].column);
 		free(e->items[i].message);
+		free(e->items[i].vintages);
 	}
 	free(e->items);
 	free(e->unfilled);

@@ -1,0 +1,485 @@
+/*
+** rowdiff.c - rows and values followed across a change, with their
+** vintages.  Design in rowdiff.h.
+*/
+#include "rowdiff.h"
+#include "db.h"
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* One table as it was before the change. */
+struct rd_saved {
+	char *name;
+	char **cols;         /* its columns (the key columns among them) */
+	size_t n_cols;
+	char **keys;         /* primary key columns, or none: rowid */
+	size_t n_keys;
+	long long rows;      /* -1: not followed */
+	size_t copy;         /* temp.cw_b<serial>_<copy> */
+};
+
+static int nomem(cw_error *err)
+{
+	return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
+			    "out of memory following rows");
+}
+
+/* A formatted statement; NULL when out of memory. */
+static char *sqlf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *sqlf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* The single integer a query returns (column col), or -1. */
+static long long int_of(sqlite3 *db, const char *sql, int col)
+{
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, col);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int add_name(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return -1;
+	*v = nv;
+	if ((nv[*n] = strdup(s)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void free_names(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* t's column names and its primary key's, in key order. */
+static int names_of(const cw_schema_table *t, char ***cols, size_t *nc,
+		    char ***keys, size_t *nk)
+{
+	size_t i;
+	int pos, rc = 0;
+
+	*cols = *keys = NULL;
+	*nc = *nk = 0;
+	for (i = 0; rc == 0 && i < t->n_columns; i++)
+		rc = add_name(cols, nc, t->columns[i].name);
+	for (pos = 1; rc == 0 && (size_t)pos <= t->n_columns; pos++)
+		for (i = 0; rc == 0 && i < t->n_columns; i++)
+			if (t->columns[i].pk == pos)
+				rc = add_name(keys, nk, t->columns[i].name);
+	return rc;
+}
+
+/* A row's identity as text: quote(k1)||x'1f'||quote(k2) over alias.keys,
+** or alias's rowid (rowid_col names it in a copy). */
+static char *key_expr(const char *alias, char **keys, size_t n_keys,
+		      const char *rowid_col)
+{
+	cw_strbuf b = CW_STRBUF_INIT;
+	size_t i;
+
+	if (n_keys == 0) {
+		cw_strbuf_fmt(&b, "CAST(%s.%s AS TEXT)", alias, rowid_col);
+		return cw_strbuf_take(&b);
+	}
+	for (i = 0; i < n_keys; i++) {
+		char *q = cw_db_quote_ident(keys[i]);
+		if (q == NULL)
+			b.is_oom = 1;
+		cw_strbuf_fmt(&b, "%squote(%s.%s)", i ? "||x'1f'||" : "",
+			      alias, q ? q : "");
+		free(q);
+	}
+	return cw_strbuf_take(&b);
+}
+
+static void free_saved(cw_rowdiff *rd)
+{
+	size_t i;
+
+	for (i = 0; i < rd->n_tables; i++) {
+		free(rd->tables[i].name);
+		free_names(rd->tables[i].cols, rd->tables[i].n_cols);
+		free_names(rd->tables[i].keys, rd->tables[i].n_keys);
+	}
+	free(rd->tables);
+	rd->tables = NULL;
+	rd->n_tables = 0;
+}
+
+int cw_rowdiff_save(cw_rowdiff *rd, sqlite3 *db, const cw_schema *before,
+		    const unsigned char *hot, cw_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	free_saved(rd);
+	rd->serial++;
+	rd->tables = calloc(before->n_tables + 1, sizeof(*rd->tables));
+	if (rd->tables == NULL)
+		return nomem(err);
+	for (i = 0; i < before->n_tables; i++) {
+		const cw_schema_table *t = &before->tables[i];
+		rd_saved *s = &rd->tables[rd->n_tables];
+		char *q, *sql;
+		if (hot && !hot[i])
+			continue;
+		s->copy = i;
+		s->name = strdup(t->name);
+		rd->n_tables++;
+		if (s->name == NULL || names_of(t, &s->cols, &s->n_cols,
+						&s->keys, &s->n_keys) != 0) {
+			rc = -1;
+			break;
+		}
+		if (s->n_keys == 0 && t->without_rowid) {
+			s->rows = -1;   /* no key to follow rows by */
+			continue;
+		}
+		q = cw_db_quote_ident(t->name);
+		sql = q ? sqlf("CREATE TEMP TABLE \"cw_b%u_%zu\" AS SELECT %s* "
+			       "FROM main.%s", rd->serial, i, s->n_keys ? "" :
+			       "rowid AS \"cw rowid\", ", q) : NULL;
+		free(q);
+		if (sql == NULL) {
+			rc = -1;
+			break;
+		}
+		if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+			s->rows = -1;
+		} else {
+			free(sql);
+			sql = sqlf("SELECT count(*) FROM temp.\"cw_b%u_%zu\"",
+				   rd->serial, i);
+			s->rows = int_of(db, sql, 0);
+		}
+		free(sql);
+	}
+	return rc != 0 ? nomem(err) : 0;
+}
+
+/* The column named like c among cols, or NULL. */
+static const char *find_col(char **cols, size_t n, const char *c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(cols[i], c) == 0)
+			return cols[i];
+	return NULL;
+}
+
+/* "n.k1 IS b.k1 AND ..." (or the rowid) for saved table s; NULL when
+** the key did not survive (or out of memory: *oom). */
+static char *join_on(const rd_saved *s, char **cols, size_t n_cols, int *oom)
+{
+	cw_strbuf b = CW_STRBUF_INIT;
+	size_t i;
+
+	if (s->n_keys == 0)
+		cw_strbuf_str(&b, "n.rowid IS b.\"cw rowid\"");
+	for (i = 0; i < s->n_keys; i++) {
+		char *q = cw_db_quote_ident(s->keys[i]);
+		if (q == NULL || !find_col(cols, n_cols, s->keys[i])) {
+			*oom = q == NULL;
+			free(q);
+			free(cw_strbuf_take(&b));
+			return NULL;
+		}
+		cw_strbuf_fmt(&b, "%sn.%s IS b.%s", i ? " AND " : "", q, q);
+		free(q);
+	}
+	if (b.is_oom)
+		*oom = 1;
+	return cw_strbuf_take(&b);
+}
+
+/* "0002_x: 3, 0005_y: 1": the vintages of the saved rows `where` picks
+** (a condition over b, and n when join is given), or NULL. */
+static char *vintages_of(sqlite3 *db, const cw_rowdiff *rd, const rd_saved *s,
+			 const char *from_where, const char *const *names,
+			 size_t n_names)
+{
+	cw_strbuf b = CW_STRBUF_INIT;
+	char *kb, *sql;
+	sqlite3_stmt *st = NULL;
+	int any = 0;
+
+	if (names == NULL)
+		return NULL;
+	kb = key_expr("b", s->keys, s->n_keys, "\"cw rowid\"");
+	sql = kb ? sqlf("SELECT v.v, count(*) FROM temp.\"cw_b%u_%zu\" AS b "
+			"JOIN temp.cw_vintage AS v ON v.tbl = ?1 AND v.key = "
+			"%s %s GROUP BY v.v ORDER BY v.v", rd->serial,
+			s->copy, kb, from_where) : NULL;
+	free(kb);
+	if (sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, s->name, -1, SQLITE_STATIC);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			long long v = sqlite3_column_int64(st, 0);
+			if (v < 0 || (size_t)v >= n_names)
+				continue;
+			cw_strbuf_fmt(&b, "%s%s: %lld", any ? ", " : "",
+				      names[v], sqlite3_column_int64(st, 1));
+			any = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	free(sql);
+	if (!any) {
+		free(cw_strbuf_take(&b));
+		return NULL;
+	}
+	return cw_strbuf_take(&b);
+}
+
+typedef struct cmp {
+	cw_rowdiff *rd;
+	sqlite3 *db;
+	cw_rowdiff_says_so says;
+	void *says_ctx;
+	cw_rowdiff_emit emit;
+	void *emit_ctx;
+	const char *const *names;
+	size_t n_names;
+	cw_error *err;
+} cmp;
+
+static int says(const cmp *c, const char *t, const char *col)
+{
+	return c->says && c->says(c->says_ctx, t, col);
+}
+
+static int emit(const cmp *c, const rd_saved *s, const char *column,
+		long long rows, long long lost, const char *where)
+{
+	cw_rowdiff_loss l;
+	char *v = vintages_of(c->db, c->rd, s, where, c->names, c->n_names);
+	int rc;
+
+	l.table = s->name;
+	l.column = column;
+	l.rows = rows;
+	l.lost = lost;
+	l.vintages = v;
+	rc = c->emit(c->emit_ctx, &l);
+	free(v);
+	return rc;
+}
+
+/* Values of column c of saved table s against what main holds now. */
+static int compare_column(const cmp *c, const rd_saved *s, const char *q,
+			  const char *on, const char *col)
+{
+	char *qc = cw_db_quote_ident(col), *diff, *sql, *where;
+	sqlite3_stmt *st = NULL;
+	long long matched = 0, changed = 0;
+	int rc = 0;
+
+	/* A value converted by a new affinity is the same value. */
+	diff = qc ? sqlf("b.%s IS NOT n.%s AND CAST(b.%s AS TEXT) IS NOT "
+			 "CAST(n.%s AS TEXT)", qc, qc, qc, qc) : NULL;
+	sql = diff ? sqlf("SELECT count(*), sum(%s) FROM temp.\"cw_b%u_%zu\" "
+			  "AS b JOIN main.%s AS n ON %s", diff, c->rd->serial,
+			  s->copy, q, on) : NULL;
+	free(qc);
+	if (sql == NULL) {
+		free(diff);
+		return nomem(c->err);
+	}
+	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		matched = sqlite3_column_int64(st, 0);
+		changed = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	free(sql);
+	if (changed > 0) {
+		where = sqlf("JOIN main.%s AS n ON %s WHERE %s", q, on, diff);
+		rc = where ? emit(c, s, col, matched, changed, where) :
+			     nomem(c->err);
+		free(where);
+	}
+	free(diff);
+	return rc;
+}
+
+/* Rows and values of saved table s against what main holds now. */
+static int compare_one(const cmp *c, const cw_schema *after,
+		       const rd_saved *s)
+{
+	const cw_schema_table *t = cw_schema_find(after, s->name);
+	char **cols = NULL, **keys = NULL, *q = NULL, *on = NULL, *sql;
+	char *where = NULL;
+	size_t nc = 0, nk = 0, i;
+	long long lost;
+	int rc = 0, oom = 0;
+
+	/* Gone (dropped: the change said so), or nothing to follow. */
+	if (s->rows <= 0 || t == NULL ||
+	    (s->n_keys == 0 && t->without_rowid))
+		return 0;
+	if (names_of(t, &cols, &nc, &keys, &nk) != 0 ||
+	    (q = cw_db_quote_ident(s->name)) == NULL) {
+		rc = nomem(c->err);
+		goto done;
+	}
+	on = join_on(s, cols, nc, &oom);
+	if (on == NULL) {
+		rc = oom ? nomem(c->err) : 0;
+		goto done;
+	}
+	where = sqlf("WHERE NOT EXISTS (SELECT 1 FROM main.%s AS n WHERE "
+		     "%s)", q, on);
+	sql = where ? sqlf("SELECT count(*) FROM temp.\"cw_b%u_%zu\" AS b "
+			   "%s", c->rd->serial, s->copy, where) : NULL;
+	if (sql == NULL) {
+		rc = nomem(c->err);
+		goto done;
+	}
+	lost = int_of(c->db, sql, 0);
+	free(sql);
+	if (lost > 0 && !says(c, s->name, NULL))
+		rc = emit(c, s, NULL, s->rows, lost, where);
+	for (i = 0; rc == 0 && i < s->n_cols; i++) {
+		if (find_col(s->keys, s->n_keys, s->cols[i]) ||
+		    !find_col(cols, nc, s->cols[i]) ||
+		    says(c, s->name, s->cols[i]))
+			continue;
+		rc = compare_column(c, s, q, on, s->cols[i]);
+	}
+done:
+	free(where);
+	free(on);
+	free(q);
+	free_names(cols, nc);
+	free_names(keys, nk);
+	return rc;
+}
+
+int cw_rowdiff_compare(cw_rowdiff *rd, sqlite3 *db, const cw_schema *after,
+		       cw_rowdiff_says_so says_fn, void *says_ctx,
+		       cw_rowdiff_emit emit_fn, void *emit_ctx,
+		       const char *const *vintage_names, size_t n_vintages,
+		       cw_error *err)
+{
+	cmp c = {rd, db, says_fn, says_ctx, emit_fn, emit_ctx, vintage_names,
+		 n_vintages, err};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < rd->n_tables; i++)
+		rc = compare_one(&c, after, &rd->tables[i]);
+	return rc;
+}
+
+void cw_rowdiff_drop(cw_rowdiff *rd, sqlite3 *db)
+{
+	size_t i;
+
+	for (i = 0; db && i < rd->n_tables; i++) {
+		char *sql = sqlf("DROP TABLE IF EXISTS temp.\"cw_b%u_%zu\"",
+				 rd->serial, rd->tables[i].copy);
+		if (sql)
+			sqlite3_exec(db, sql, NULL, NULL, NULL);
+		free(sql);
+	}
+	free_saved(rd);
+}
+
+int cw_rowdiff_marks(sqlite3 *db, const cw_schema *s, long long **marks,
+		     cw_error *err)
+{
+	size_t i;
+
+	*marks = calloc(s->n_tables + 1, sizeof(**marks));
+	if (*marks == NULL)
+		return nomem(err);
+	for (i = 0; i < s->n_tables; i++) {
+		char *q = cw_db_quote_ident(s->tables[i].name);
+		char *sql = q && !s->tables[i].without_rowid ?
+			    sqlf("SELECT coalesce(max(rowid), 0) FROM main.%s",
+				 q) : NULL;
+		(*marks)[i] = sql ? int_of(db, sql, 0) : -1;
+		free(sql);
+		free(q);
+	}
+	return 0;
+}
+
+int cw_rowdiff_mark_vintage(sqlite3 *db, const cw_schema *s,
+			    const long long *marks, size_t v, cw_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS cw_vintage("
+			 "tbl TEXT, key TEXT, v INTEGER, PRIMARY KEY (tbl, "
+			 "key)) WITHOUT ROWID", NULL, NULL, NULL) != SQLITE_OK)
+		return 0;   /* no vintages: losses are reported without */
+	for (i = 0; rc == 0 && i < s->n_tables; i++) {
+		const cw_schema_table *t = &s->tables[i];
+		char **cols = NULL, **keys = NULL, *q, *k, *sql;
+		size_t nc = 0, nk = 0;
+		sqlite3_stmt *st = NULL;
+		if (marks[i] < 0 || t->without_rowid)
+			continue;
+		if (names_of(t, &cols, &nc, &keys, &nk) != 0) {
+			free_names(cols, nc);
+			free_names(keys, nk);
+			return nomem(err);
+		}
+		q = cw_db_quote_ident(t->name);
+		k = key_expr("t", keys, nk, "rowid");
+		sql = q && k ? sqlf("INSERT OR IGNORE INTO temp.cw_vintage "
+				    "SELECT ?1, %s, ?2 FROM main.%s AS t WHERE "
+				    "t.rowid > ?3", k, q) : NULL;
+		if (sql == NULL)
+			rc = nomem(err);
+		else if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+			 SQLITE_OK) {
+			sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 2, (sqlite3_int64)v);
+			sqlite3_bind_int64(st, 3, marks[i]);
+			sqlite3_step(st);
+		}
+		sqlite3_finalize(st);
+		free(sql);
+		free(k);
+		free(q);
+		free_names(cols, nc);
+		free_names(keys, nk);
+	}
+	return rc;
+}
