@@ -352,73 +352,13 @@ int cw_lint_targets(const cw_lint_mig *g, cw_lint_kind kind,
 
 /* ---- evidence with rows (evidence_data.c) ---- */
 
-/* The name of the copy a rebuild of table t in migration g renames to
-** t, or NULL. */
-static const char *rebuild_copy(const cw_lint_mig *g, const char *t)
-{
-	const char *copy = NULL;
-	size_t i;
-
-	for (i = 0; i < g->n; i++)
-		if (g->stmts[i].kind == CW_LK_RENAME_TABLE && g->stmts[i].to &&
-		    cw_sqlscan_name_eq(g->stmts[i].to, t))
-			copy = g->stmts[i].table;
-	return copy;
-}
-
-/* Rows: a DELETE of the table.  Values: an UPDATE of it, or the
-** INSERT ... SELECT filling its rebuild copy assigns the column (by name,
-** or all columns by position when it lists none): a coalesce() or CASE
-** there is the migration saying so. */
+/* check's evidence with rows asks migfacts whether migration k says so. */
 static int says_so(void *ctx, size_t k, const char *table,
 		   const char *column)
 {
 	const cw_lint_read *r = ctx;
-	const cw_lint_mig *g = &r->migs[k];
-	const char *copy;
-	char key[300];
-	size_t i, j;
 
-	if (column == NULL)
-		return cw_lint_targets(g, CW_LK_DELETE, table);
-	if (cw_lint_targets(g, CW_LK_UPDATE, table))
-		return 1;
-	copy = rebuild_copy(g, table);
-	snprintf(key, sizeof(key), ",%s,", column);
-	for (j = 0; key[j]; j++)
-		if (key[j] >= 'A' && key[j] <= 'Z')
-			key[j] = (char)(key[j] | 0x20);
-	for (i = 0; copy && i < g->n; i++)
-		if (g->stmts[i].kind == CW_LK_INSERT_SELECT &&
-		    cw_sqlscan_name_eq(g->stmts[i].table, copy) &&
-		    (g->stmts[i].insert_cols == NULL ||
-		     strstr(g->stmts[i].insert_cols, key)))
-			return 1;
-	return 0;
-}
-
-/* The statement of migration g that a finding about table t points at:
-** the INSERT ... SELECT filling a rebuild's new table (the copy that
-** drops rows or values), else the first statement about t, else its
-** first DROP TABLE (a cascade), else NULL. */
-static const cw_lint_stmt *stmt_about(const cw_lint_mig *g, const char *t)
-{
-	const char *copy = rebuild_copy(g, t);
-	size_t i;
-
-	for (i = 0; copy && i < g->n; i++)
-		if (g->stmts[i].kind == CW_LK_INSERT_SELECT &&
-		    cw_sqlscan_name_eq(g->stmts[i].table, copy))
-			return &g->stmts[i];
-	for (i = 0; i < g->n; i++)
-		if (g->stmts[i].table && cw_sqlscan_name_eq(g->stmts[i].table,
-							    t))
-			return &g->stmts[i];
-	/* Not named at all: rows of a child go with a DROP of its parent. */
-	for (i = 0; i < g->n; i++)
-		if (g->stmts[i].kind == CW_LK_DROP_TABLE)
-			return &g->stmts[i];
-	return NULL;
+	return cw_lint_says_so(&r->migs[k], table, column);
 }
 
 /* Did the probe already say it (a DROP's verdict in migration k)? */
@@ -499,7 +439,7 @@ static void report_verdict(cw_lint_read *r, const cw_data_verdict *v)
 {
 	const cw_migration *m = &r->f->migrations[v->entry];
 	cw_lint_mig *g = &r->migs[v->entry];
-	const cw_lint_stmt *s = v->table ? stmt_about(g, v->table) : NULL;
+	const cw_lint_stmt *s = v->table ? cw_lint_stmt_about(g, v->table) : NULL;
 	int line = s ? s->line : 0, col = s ? s->column : 0;
 	cw_diag *d = NULL;
 
@@ -564,28 +504,6 @@ static int report_data(cw_lint_read *r, const cw_check_options *o,
 	return rc;
 }
 
-static void free_migs(cw_lint_mig *migs, size_t n)
-{
-	size_t k, i;
-
-	for (k = 0; migs && k < n; k++) {
-		for (i = 0; i < migs[k].n; i++) {
-			cw_lint_stmt *s = &migs[k].stmts[i];
-			free(s->table);
-			free(s->to);
-			free(s->insert_cols);
-		}
-		free(migs[k].stmts);
-	}
-	free(migs);
-}
-
-static int is_readable(const cw_migration *m)
-{
-	return m->load_rc == 0 && m->path != NULL && m->text.data != NULL &&
-	       m->entry != NULL && m->entry->tag != NULL;
-}
-
 int cw_lint_check(cw_diags *out, const cw_folder *f,
 		  const cw_check_options *o, cw_error *err)
 {
@@ -605,7 +523,7 @@ int cw_lint_check(cw_diags *out, const cw_folder *f,
 		return cw_error_set(err, CW_ENOMEM, NULL, f->dir, 0,
 				    "out of memory linting %s", f->dir);
 	for (r.k = 0; rc == 0 && r.k < f->n_migrations; r.k++) {
-		if (!is_readable(&f->migrations[r.k]))
+		if (!cw_lint_is_readable(&f->migrations[r.k]))
 			continue;
 		rc = cw_lint_read_migration(&r, err);
 		if (rc == 0)
@@ -621,7 +539,7 @@ int cw_lint_check(cw_diags *out, const cw_folder *f,
 	for (r.k = 0; rc == 0 && r.k < f->n_migrations; r.k++)
 		report_drops(&r);
 	cw_ev_result_free(&r.ev, r.migs);
-	free_migs(r.migs, f->n_migrations);
+	cw_lint_free_migs(r.migs, f->n_migrations);
 	for (i = 0; i < r.n_edges; i++) {
 		free(r.edges[i].child);
 		free(r.edges[i].parent);

@@ -280,4 +280,11 @@ void cw_ev_count_all(struct sqlite3 *db, const cw_ev_graph *g,
 		     cw_ev_count *out);
 
 
+/* migfacts.c: the facts replay shares with lint. */
+int cw_lint_says_so(const cw_lint_mig *g, const char *table,
+		    const char *column);
+const cw_lint_stmt *cw_lint_stmt_about(const cw_lint_mig *g, const char *t);
+void cw_lint_free_migs(cw_lint_mig *migs, size_t n);
+int cw_lint_is_readable(const cw_migration *m);
+
 #endif
