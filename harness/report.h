@@ -33,6 +33,9 @@ typedef struct report_case {
 	char family;             /* 'J', 'S', ... or 0 */
 	const char *tag;         /* migration tag, or NULL */
 	const char *file;        /* path findings name, or NULL */
+	const char *codes;       /* "R009,N006": only findings with one of
+				    these codes belong (with the tag), or
+				    NULL */
 } report_case;
 
 /*

@@ -229,6 +229,8 @@ int report_diag_json(FILE *out, const diag_report *r)
 /* Does finding g belong to test case c?  See report_case. */
 static int in_case(const cw_diag *g, const report_case *c)
 {
+	if (c->codes && !strstr(c->codes, g->code))
+		return 0;
 	if (c->family)
 		return g->code[0] == c->family;
 	if (g->tag && c->tag)
@@ -358,11 +360,11 @@ static diag_report as_diag_report(const check_report *r,
 				   report_case **out_cases)
 {
 	static const report_case fam[] = {
-		{"rules", "J journal", 'J', NULL, NULL},
-		{"rules", "S breakpoints", 'S', NULL, NULL},
-		{"rules", "H immutability", 'H', NULL, NULL},
-		{"rules", "N snapshots", 'N', NULL, NULL},
-		{"rules", "L lint", 'L', NULL, NULL},
+		{"rules", "J journal", 'J', NULL, NULL, NULL},
+		{"rules", "S breakpoints", 'S', NULL, NULL, NULL},
+		{"rules", "H immutability", 'H', NULL, NULL, NULL},
+		{"rules", "N snapshots", 'N', NULL, NULL, NULL},
+		{"rules", "L lint", 'L', NULL, NULL, NULL},
 	};
 	size_t n_fam = sizeof(fam) / sizeof(*fam), i;
 	size_t n_mig = r->folder ? r->folder->n_migrations : 0;

@@ -189,6 +189,21 @@ static const cw_code_info table[] = {
 {"R010", CW_SEV_ERROR, "an upgraded database differs from a fresh one",
  "an entry whose when is not above a database's newest created_at is skipped there forever: give it a when above every earlier entry's (regenerate it on top of the newest migration)",
  "0007_merged with when 1700000000000 after 0008_x with when 1700000005000"},
+{"R011", CW_SEV_ERROR, "upgrade fails on a database holding rows",
+ "the migration passes on an empty database but not on rows earlier prefixes wrote: make it valid for existing rows (a DEFAULT that NOT NULL and CHECK accept, or the value filled in the rebuild's INSERT ... SELECT)",
+ "a rebuild adds NOT NULL to a column older rows hold NULL in"},
+{"R012", CW_SEV_ERROR, "upgrade loses rows",
+ "rows that existed before the migration are gone after it and it deletes none itself: check what its DROPs cascade to (PRAGMA foreign_keys is a no-op inside the migrator's transaction) and the rebuild's INSERT ... SELECT; if the loss is intended, DELETE the rows explicitly",
+ "deletes 40 of 40 rows of tasks via ON DELETE CASCADE when 0012_x drops projects"},
+{"R013", CW_SEV_ERROR, "upgrade changes values",
+ "a column survives by name but its values are not carried over: list it in the rebuild's INSERT ... SELECT, or UPDATE it explicitly if the change is intended",
+ "a rebuild's INSERT ... SELECT leaves out tasks.title, so it falls back to its default"},
+{"R014", CW_SEV_ERROR, "upgraded database is not consistent",
+ "PRAGMA integrity_check or foreign_key_check is not clean after the upgrade: repair the rows the migrations leave pointing at nothing",
+ "3 rows of tasks point at missing projects after the upgrade"},
+{"R015", CW_SEV_NOTE, "upgrade run for real",
+ "a migration left rows pointing at nothing (deferred foreign keys, or keys off after a COMMIT); one pass cannot tell whether a later migration of the same batch repairs them, so the upgrade from the prefix before it was run for real",
+ "a DEFERRABLE INITIALLY DEFERRED key repaired two migrations later"},
 };
 
 const cw_code_info *cw_codes_lookup(const char *code)

@@ -77,6 +77,11 @@
 #define CW_R008 "R008"
 #define CW_R009 "R009"
 #define CW_R010 "R010"
+#define CW_R011 "R011"
+#define CW_R012 "R012"
+#define CW_R013 "R013"
+#define CW_R014 "R014"
+#define CW_R015 "R015"
 /* codes:end */
 
 typedef enum cw_severity {

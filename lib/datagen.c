@@ -106,8 +106,10 @@ static int fill_table(dg_run *run, size_t t, size_t *out_before)
 		rc = dg_tab_why(run, t, "%s", sqlite3_errmsg(run->db));
 		goto done;
 	}
+	tb->n_before = n_before;
 	for (r = 0; r < need && ok; r++) {
-		rc = dg_row_insert(run, t, st, r, vals, choice, &ck, &ok);
+		rc = dg_row_insert(run, t, st, n_before + r, vals, choice, &ck,
+				   &ok);
 		if (rc != 0)
 			break;
 		tb->n_generated += (size_t)ok;

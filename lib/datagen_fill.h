@@ -54,6 +54,8 @@ typedef struct dg_tab {
 	int is_contract;         /* agent_log_chunks of the contract */
 	size_t agent_key;        /* contract: agent_id's place in keys */
 	size_t n_generated;
+	size_t n_before;         /* rows it held before this fill: a top-up
+				 ** numbers its rows from there */
 	char *why;               /* first reason it fell short */
 } dg_tab;
 

@@ -440,6 +440,14 @@ int dg_fk_choose(dg_run *run, size_t t, size_t k, const dg_row *w,
 	if (f->nullable && (!f->covering || w->r >= n) &&
 	    cw_prng_chance(&rng, 1, 5))
 		return DG_FK_NULL;
+	/* A top-up: the rows earlier fills wrote already cover the parent
+	** rows that were there; new rows take the parent's new rows in
+	** order, so a one-to-one key (a child whose key is its parent's)
+	** finds a parent no row points at yet. */
+	if (run->tabs[t].n_before > 0 && w->r < n) {
+		*row = (w->r + (size_t)f->ordinal) % n;
+		return DG_FK_ROW;
+	}
 	*row = dg_fk_planned(run, t, k, w->r, n);
 	return DG_FK_ROW;
 }

@@ -173,6 +173,26 @@ void cw_diags_remove(cw_diags *d, size_t i)
 	d->n--;
 }
 
+void cw_diags_filter(cw_diags *d, size_t from,
+		     int (*keep)(void *ctx, const cw_diag *g), void *ctx)
+{
+	size_t i, o = from;
+
+	for (i = from; i < d->n; i++) {
+		cw_diag *g = &d->items[i];
+		if (keep(ctx, g)) {
+			d->items[o++] = *g;
+			continue;
+		}
+		free(g->file);
+		free(g->tag);
+		free(g->message);
+		free(g->hint);
+	}
+	if (from < d->n)
+		d->n = o;
+}
+
 void cw_diags_free(cw_diags *d)
 {
 	size_t i;

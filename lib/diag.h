@@ -54,6 +54,11 @@ size_t cw_diags_count(const cw_diags *d, cw_severity sev);
 /* Stable order: file, line, column, code. */
 void cw_diags_sort(cw_diags *d);
 
+/* Keep, of the findings from index `from` on, those keep() accepts
+** (in order); the others are freed. */
+void cw_diags_filter(cw_diags *d, size_t from,
+		     int (*keep)(void *ctx, const cw_diag *g), void *ctx);
+
 /* Move every finding of src to the end of dst (src ends empty). */
 int cw_diags_take(cw_diags *dst, cw_diags *src);
 

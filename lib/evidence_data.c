@@ -34,6 +34,7 @@ typedef struct run {
 	size_t k;            /* the migration being tried */
 	cw_datagen_names json; /* columns the folder uses as JSON */
 	const char **tags;   /* vintage names: tags[v] wrote vintage v */
+	int dangled;         /* the trial left rows pointing at nothing */
 } run;
 
 static int nomem(run *x);
@@ -208,6 +209,7 @@ static int check_dangling(run *x, sqlite3 *db, const cw_schema *now,
 		}
 		if (n > 0) {
 			const unsigned char *p = sqlite3_column_text(st, 1);
+			x->dangled = 1;
 			rc = push(x, CW_DV_DANGLING, x->k, now->tables[i].name,
 				  NULL, 0, n);
 			if (rc == 0 && p != NULL &&
@@ -420,8 +422,11 @@ static int after_trial(void *ctx, sqlite3 *db, size_t k, int failed,
 
 	(void)k;
 	(void)err;
-	if (failed)
+	/* Rows the migration would leave dangling go too: the batch's
+	** COMMIT would fail over them (deferred keys), hiding the rest. */
+	if (failed || x->dangled)
 		clear_rows(x, db);
+	x->dangled = 0;
 	return 0;
 }
 

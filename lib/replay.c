@@ -1,12 +1,16 @@
 /*
-** replay.c - every journal prefix in one pass of the engine, schema only.
-** Design in replay.h.
+** replay.c - every journal prefix: the schema pass, the data pass and the
+** real per-prefix upgrades.  Design in replay.h.
 */
 #include "replay.h"
 #include "codes.h"
+#include "datagen.h"
 #include "db.h"
+#include "evidence_data.h"
+#include "migfacts.h"
 #include "migrate.h"
 #include "plan.h"
+#include "rowdiff.h"
 #include "schema.h"
 
 #include <stdio.h>
@@ -33,7 +37,28 @@ typedef struct run {
 	image *images;
 	size_t n_images;
 	double *hw;           /* newest `when` up to each prefix */
+	cw_migfacts facts;    /* what each migration says about tables */
+	cw_datagen_names json;
+	size_t upgrade_from;  /* the real upgrade running: its prefix */
+	const cw_schema *head;
 } run;
+
+/* Does this run report prefix k? */
+static int in_scope(const run *x, size_t k)
+{
+	const cw_replay_options *o = x->o;
+
+	if (k < o->from || (o->to && k > o->to))
+		return 0;
+	return o->shard_count <= 1 || k % o->shard_count == o->shard_index;
+}
+
+static void progress(const run *x, const char *stage, size_t k)
+{
+	if (x->o->progress)
+		x->o->progress(x->o->progress_ctx, stage, k,
+			       x->f->n_migrations);
+}
 
 static int nomem(run *x)
 {
@@ -218,13 +243,15 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	x->res->n_prefixes++;
 	rc = check_rows(x, db, k);
 	snap = rc == 0 ? snapshot_path(x->f, k) : NULL;
-	if (snap != NULL)
+	if (snap != NULL) {
+		x->res->has_snapshot[k] = 1;
 		rc = compare_snapshot(x, db, k, snap);
+	}
 	free(snap);
-	if (rc == 0 && skips_after(x, k))
+	if (rc == 0 && in_scope(x, k) && k + 1 < x->f->n_migrations &&
+	    (x->o->exhaustive || skips_after(x, k)))
 		rc = keep_image(x, db, k);
-	if (x->o->progress)
-		x->o->progress(x->o->progress_ctx, k + 1, x->f->n_migrations);
+	progress(x, "schema", k + 1);
 	return rc;
 }
 
@@ -242,63 +269,260 @@ static void skipped_list(const run *x, size_t k, char *buf, size_t n)
 					      x->f->migrations[j].entry->tag);
 }
 
-/* Step 4 for one kept prefix: upgrade its copy for real, compare. */
-static int upgrade_one(run *x, const image *im, const cw_schema *head)
+/* Any migration after prefix x->upgrade_from saying so (one batch). */
+static int batch_says(void *ctx, const char *table, const char *column)
 {
-	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
-	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
-	cw_schema_diff_options dopt = CW_SCHEMA_DIFF_OPTIONS_INIT;
-	const cw_migration *m = &x->f->migrations[im->k];
-	cw_migrate_result r;
-	cw_schema_diff d;
-	cw_schema up;
-	sqlite3 *db = NULL;
-	unsigned char *copy;
-	char line[1024], skipped[512];
-	int rc = cw_db_open_memory(&db, x->err);
+	const run *x = ctx;
+	size_t j;
 
+	for (j = x->upgrade_from + 1; j < x->f->n_migrations; j++)
+		if (cw_migfacts_says_so(&x->facts, j, table, column))
+			return 1;
+	return 0;
+}
+
+static const char *tag_of(const run *x, size_t k)
+{
+	const cw_journal_entry *e = k < x->f->n_migrations ?
+				    x->f->migrations[k].entry : NULL;
+
+	return e && e->tag ? e->tag : "?";
+}
+
+static int on_batch_loss(void *ctx, const cw_rowdiff_loss *l)
+{
+	run *x = ctx;
+	const cw_migration *m = &x->f->migrations[x->upgrade_from];
+	cw_diag *g;
+
+	if (l->column)
+		g = cw_diags_add(x->out, CW_R013, m->path, 0, 0, "upgrading "
+				 "a database at %s with rows to head changes "
+				 "%s.%s in %lld of %lld rows", tag_of(x,
+				 x->upgrade_from), l->table, l->column,
+				 l->lost, l->rows);
+	else
+		g = cw_diags_add(x->out, CW_R012, m->path, 0, 0, "upgrading "
+				 "a database at %s with rows to head loses "
+				 "%lld of %lld rows of %s", tag_of(x,
+				 x->upgrade_from), l->lost, l->rows,
+				 l->table);
+	cw_diag_set_tag(g, tag_of(x, x->upgrade_from));
+	return 0;
+}
+
+/* R014: integrity_check and foreign_key_check on db, clean or not. */
+static void check_consistency(run *x, sqlite3 *db, size_t k,
+			      const char *what)
+{
+	const cw_migration *m = &x->f->migrations[k];
+	sqlite3_stmt *st = NULL;
+	cw_diag *g = NULL;
+	char first[300] = "";
+	long long n = 0;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 0);
+		if (t && strcmp((const char *)t, "ok") != 0)
+			g = cw_diags_add(x->out, CW_R014, m->path, 0, 0,
+					 "%s: integrity_check says \"%s\"",
+					 what, (const char *)t);
+	}
+	sqlite3_finalize(st);
+	if (g)
+		cw_diag_set_tag(g, tag_of(x, k));
+	st = NULL;
+	if (sqlite3_prepare_v2(db, "SELECT count(*), min(\"table\" || ' -> ' "
+			       "|| \"parent\") FROM pragma_foreign_key_check",
+			       -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const unsigned char *t = sqlite3_column_text(st, 1);
+		n = sqlite3_column_int64(st, 0);
+		snprintf(first, sizeof(first), "%s", t ? (const char *)t : "");
+	}
+	sqlite3_finalize(st);
+	if (n > 0) {
+		g = cw_diags_add(x->out, CW_R014, m->path, 0, 0, "%s: "
+				 "foreign_key_check finds %lld rows pointing "
+				 "at nothing (first: %s)", what, n, first);
+		cw_diag_set_tag(g, tag_of(x, k));
+	}
+}
+
+/* Fill db's tables with rows (rows per table, the run's seed). */
+static int fill(run *x, sqlite3 *db, size_t rows, cw_schema *s)
+{
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	cw_datagen_options go = CW_DATAGEN_OPTIONS_INIT;
+	cw_datagen_result gr;
+	int rc;
+
+	so.skip_table = x->mtable;
+	rc = cw_schema_read_db(s, db, &so, x->err);
 	if (rc != 0)
 		return rc;
-	copy = sqlite3_malloc64((sqlite3_uint64)im->size);
-	if (copy == NULL) {
-		sqlite3_close(db);
-		return nomem(x);
+	go.rows = rows;
+	go.seed = x->o->seed ? x->o->seed : 1;
+	go.json_columns = &x->json;
+	rc = cw_datagen_fill(&gr, db, s, &go, x->err);
+	if (rc == 0)
+		cw_datagen_result_free(&gr);
+	else if (rc != CW_ENOMEM) {
+		cw_error_clear(x->err);
+		rc = 0;
 	}
-	memcpy(copy, im->data, (size_t)im->size);
-	if (sqlite3_deserialize(db, "main", copy, im->size, im->size,
-				SQLITE_DESERIALIZE_FREEONCLOSE |
-				SQLITE_DESERIALIZE_RESIZEABLE) != SQLITE_OK) {
-		sqlite3_close(db);
-		return 0;
-	}
-	mo.table = x->o->table;
-	mo.profile = x->o->profile;
-	mo.keep_going = 1;
-	rc = cw_migrate_db(&r, db, x->f, &mo, x->err);
-	cw_migrate_result_free(&r);
-	cw_error_clear(x->err);
+	return rc;
+}
+
+/* The head schema against an upgraded one: R010. */
+static int compare_head(run *x, sqlite3 *db, size_t k)
+{
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	cw_schema_diff_options dopt = CW_SCHEMA_DIFF_OPTIONS_INIT;
+	const cw_migration *m = &x->f->migrations[k];
+	cw_schema_diff d;
+	cw_schema up;
+	char line[1024], skipped[512];
+	int rc;
+
 	so.skip_table = x->mtable;
 	rc = cw_schema_read_db(&up, db, &so, x->err);
-	if (rc == 0) {
-		rc = cw_schema_compare(&d, &up, head, &dopt, x->err);
-		if (rc == 0 && d.n > 0) {
-			cw_diag *g;
-			cw_schema_difference_text(line, sizeof(line),
-						  &d.items[0]);
-			skipped_list(x, im->k, skipped, sizeof(skipped));
+	if (rc != 0)
+		return rc;
+	rc = cw_schema_compare(&d, &up, x->head, &dopt, x->err);
+	if (rc == 0 && d.n > 0) {
+		cw_diag *g;
+		cw_schema_difference_text(line, sizeof(line), &d.items[0]);
+		skipped_list(x, k, skipped, sizeof(skipped));
+		if (skipped[0])
 			g = cw_diags_add(x->out, CW_R010, m->path, 0, 0,
 				"a database at %s, upgraded to head, ends at "
 				"a different schema than a fresh one (%s%s): "
 				"drizzle skips %s there (when not above "
 				"%.17g)", m->entry->tag, line, d.n > 1 ?
-				", and more" : "", skipped, x->hw[im->k]);
-			cw_diag_set_tag(g, m->entry->tag);
-		}
-		if (rc == 0)
-			cw_schema_diff_free(&d);
-		cw_schema_free(&up);
+				", and more" : "", skipped, x->hw[k]);
+		else
+			g = cw_diags_add(x->out, CW_R010, m->path, 0, 0,
+				"a database at %s, upgraded to head, ends at "
+				"a different schema than a fresh one (%s%s)",
+				m->entry->tag, line, d.n > 1 ? ", and more" :
+				"");
+		cw_diag_set_tag(g, m->entry->tag);
 	}
+	if (rc == 0)
+		cw_schema_diff_free(&d);
+	cw_schema_free(&up);
+	return rc;
+}
+
+/* Stop the engine after entry k: a prefix built from scratch. */
+static int stop_after(void *ctx, sqlite3 *db, size_t k, int is_trial,
+		      cw_error *err)
+{
+	const run *x = ctx;
+
+	(void)db;
+	(void)is_trial;
+	(void)err;
+	return k > x->upgrade_from ? CW_HOOK_STOP : CW_HOOK_CONTINUE;
+}
+
+/* Prefix k's state into db: its kept image, or built by the engine. */
+static int load_prefix(run *x, sqlite3 *db, size_t k)
+{
+	cw_migrate_hooks hooks = {NULL, stop_after, NULL, NULL, NULL, NULL};
+	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
+	cw_migrate_result r;
+	unsigned char *copy;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < x->n_images; i++) {
+		const image *im = &x->images[i];
+		if (im->k != k)
+			continue;
+		copy = sqlite3_malloc64((sqlite3_uint64)im->size);
+		if (copy == NULL)
+			return nomem(x);
+		memcpy(copy, im->data, (size_t)im->size);
+		return sqlite3_deserialize(db, "main", copy, im->size,
+					   im->size,
+					   SQLITE_DESERIALIZE_FREEONCLOSE |
+					   SQLITE_DESERIALIZE_RESIZEABLE) ==
+		       SQLITE_OK ? 0 : CW_ESQL;
+	}
+	hooks.ctx = x;
+	mo.table = x->o->table;
+	mo.profile = x->o->profile;
+	mo.keep_going = 1;
+	mo.hooks = &hooks;
+	x->upgrade_from = k;
+	rc = cw_migrate_db(&r, db, x->f, &mo, x->err);
+	cw_migrate_result_free(&r);
+	return rc;
+}
+
+/* The literal upgrade from prefix k to head, with `rows` rows in every
+** table (0: schema only): as drizzle runs it, one batch, keys ON (or as
+** the profile says); then rows, values, consistency and the schema. */
+static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
+{
+	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
+	const cw_migration *m = &x->f->migrations[k];
+	cw_rowdiff rd = CW_ROWDIFF_INIT;
+	cw_migrate_result r;
+	cw_schema before, after;
+	sqlite3 *db = NULL;
+	char what[300];
+	int rc = cw_db_open_memory(&db, x->err);
+
+	if (rc != 0)
+		return rc;
+	memset(&before, 0, sizeof(before));
+	rc = load_prefix(x, db, k);
+	if (rc == 0 && rows > 0)
+		rc = fill(x, db, rows, &before);
+	if (rc == 0 && rows > 0)
+		rc = cw_rowdiff_save(&rd, db, &before, NULL, x->err);
+	if (rc != 0)
+		goto done;
+	mo.table = x->o->table;
+	mo.profile = x->o->profile;
+	x->upgrade_from = k;
+	rc = cw_migrate_db(&r, db, x->f, &mo, x->err);
 	x->res->n_upgrades_run++;
+	if (rc == CW_ESQL && r.failure.entry < x->f->n_migrations) {
+		const cw_migration *fm = &x->f->migrations[r.failure.entry];
+		cw_diag *g = cw_diags_add(x->out, CW_R011, fm->path,
+			r.failure.line, 0, "upgrading a database at %s%s to "
+			"head fails at %s: \"%s\"%s", m->entry->tag, rows ?
+			" holding rows" : "", tag_of(x, r.failure.entry),
+			r.failure.message,
+			why ? why : "");
+		cw_diag_set_tag(g, m->entry->tag);
+		cw_error_clear(x->err);
+		rc = 0;
+	} else if (rc == 0) {
+		snprintf(what, sizeof(what), "upgrading a database at %s%s "
+			 "to head", m->entry->tag, rows ? " holding rows" : "");
+		if (rows > 0 && (rc = cw_schema_read_db(&after, db, NULL,
+							x->err)) == 0) {
+			rc = cw_rowdiff_compare(&rd, db, &after, batch_says, x,
+						on_batch_loss, x, NULL, 0,
+						x->err);
+			cw_schema_free(&after);
+		}
+		cw_rowdiff_drop(&rd, db);
+		if (rc == 0 && rows > 0)
+			check_consistency(x, db, k, what);
+		if (rc == 0)
+			rc = compare_head(x, db, k);
+	}
+	cw_migrate_result_free(&r);
+done:
+	cw_rowdiff_drop(&rd, NULL);
+	cw_schema_free(&before);
 	sqlite3_close(db);
 	if (rc != 0 && rc != CW_ENOMEM) {
 		cw_error_clear(x->err);
@@ -320,10 +544,161 @@ static int upgrades(run *x, sqlite3 *db)
 	rc = cw_schema_read_db(&head, db, &so, x->err);
 	if (rc != 0)
 		return rc;
-	for (i = 0; rc == 0 && i < x->n_images; i++)
-		rc = upgrade_one(x, &x->images[i], &head);
+	x->head = &head;
+	for (i = 0; rc == 0 && i < x->n_images; i++) {
+		rc = upgrade_real(x, x->images[i].k, x->o->exhaustive ?
+				  x->o->rows : 0, NULL);
+		progress(x, "upgrade", i + 1);
+	}
+	x->head = NULL;
 	cw_schema_free(&head);
 	return rc;
+}
+
+/* ---- the data pass ---- */
+
+static int data_says(void *ctx, size_t k, const char *table,
+		     const char *column)
+{
+	const run *x = ctx;
+
+	return cw_migfacts_says_so(&x->facts, k, table, column);
+}
+
+static void data_progress(void *ctx, size_t k, size_t n)
+{
+	run *x = ctx;
+
+	(void)n;
+	progress(x, "data", k);
+}
+
+static int at_head(void *ctx, sqlite3 *db, cw_error *err)
+{
+	run *x = ctx;
+
+	(void)err;
+	if (x->f->n_migrations > 0)
+		check_consistency(x, db, x->f->n_migrations - 1, "the data "
+				  "pass at head");
+	return 0;
+}
+
+static void report_verdict(run *x, const cw_data_verdict *v, size_t *real)
+{
+	const cw_migration *m = &x->f->migrations[v->entry];
+	const char *dropped = NULL;
+	char whose[400] = "";
+	int line = 0, col = 0;
+	cw_diag *g = NULL;
+
+	if (m->entry == NULL)
+		return;
+	if (v->table)
+		cw_migfacts_where(&x->facts, v->entry, v->table, &line, &col,
+				  &dropped);
+	if (v->vintages)
+		snprintf(whose, sizeof(whose), "; rows written at %s",
+			 v->vintages);
+	switch (v->kind) {
+	case CW_DV_FAILS:
+		g = cw_diags_add(x->out, CW_R011, m->path, v->line, 0,
+			"upgrading to head fails at %s on rows earlier "
+			"prefixes wrote: piece %zu fails with \"%s\" (on an "
+			"empty database it passes)", m->entry->tag, v->piece,
+			v->message ? v->message : "");
+		break;
+	case CW_DV_ROWS_LOST:
+		if (dropped)
+			g = cw_diags_add(x->out, CW_R012, m->path, line, col,
+				"%s deletes %lld of %lld rows of %s via ON "
+				"DELETE CASCADE when it drops %s%s",
+				m->entry->tag, v->lost, v->rows, v->table,
+				dropped, whose);
+		else
+			g = cw_diags_add(x->out, CW_R012, m->path, line, col,
+				"%s loses %lld of %lld rows of %s, though it "
+				"deletes none itself%s", m->entry->tag,
+				v->lost, v->rows, v->table, whose);
+		break;
+	case CW_DV_VALUES_LOST:
+		g = cw_diags_add(x->out, CW_R013, m->path, line, col,
+			"%s changes %s.%s in %lld of %lld rows, though it "
+			"updates none itself%s", m->entry->tag, v->table,
+			v->column, v->lost, v->rows, whose);
+		break;
+	case CW_DV_DANGLING:
+		if (v->entry == 0 || *real == v->entry)
+			return;
+		*real = v->entry;
+		g = cw_diags_add(x->out, CW_R015, m->path, 0, 0,
+			"%s leaves %lld rows of %s pointing at nothing in %s; "
+			"whether a later migration of the batch repairs them "
+			"before its COMMIT only a real upgrade shows, so the "
+			"upgrade from %s was run for real", m->entry->tag,
+			v->lost, v->table, v->message ? v->message : "?",
+			tag_of(x, v->entry - 1));
+		break;
+	}
+	if (g)
+		cw_diag_set_tag(g, m->entry->tag);
+}
+
+static int data_pass(run *x, sqlite3 *head_db)
+{
+	cw_data_options d = CW_DATA_OPTIONS_INIT;
+	cw_data_evidence ev;
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	cw_schema head;
+	size_t i, real = (size_t)-1;
+	int rc;
+
+	d.table = x->o->table;
+	d.profile = x->o->profile;
+	d.says_so = data_says;
+	d.says_ctx = x;
+	d.rows = x->o->rows;
+	d.seed = x->o->seed;
+	d.vintages = 1;
+	d.progress = data_progress;
+	d.at_head = at_head;
+	d.cb_ctx = x;
+	rc = cw_evidence_data_run(&ev, x->f, &d, x->err);
+	if (rc != 0)
+		return rc;
+	x->res->n_data_migrations = x->f->n_migrations;
+	if (ev.unfilled)
+		x->res->unfilled = strdup(ev.unfilled);
+	so.skip_table = x->mtable;
+	rc = cw_schema_read_db(&head, head_db, &so, x->err);
+	x->head = rc == 0 ? &head : NULL;
+	for (i = 0; rc == 0 && i < ev.n; i++) {
+		size_t was = real;
+		report_verdict(x, &ev.items[i], &real);
+		if (real != was)
+			rc = upgrade_real(x, real - 1, x->o->rows, " (run for "
+					  "real: rows left pointing at nothing "
+					  "fail the batch's COMMIT)");
+	}
+	if (x->head)
+		cw_schema_free(&head);
+	x->head = NULL;
+	cw_data_evidence_free(&ev);
+	return rc;
+}
+
+/* Scope: which findings this run (shard, --from/--to) reports. */
+static int keep_finding(void *ctx, const cw_diag *g)
+{
+	const run *x = ctx;
+	size_t k;
+
+	for (k = 0; g->tag && k < x->f->n_migrations; k++)
+		if (x->f->migrations[k].entry &&
+		    x->f->migrations[k].entry->tag &&
+		    strcmp(x->f->migrations[k].entry->tag, g->tag) == 0)
+			return in_scope(x, k);
+	return in_scope(x, 0) && x->o->from == 0;
 }
 
 int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
@@ -336,7 +711,7 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	cw_migrate_result r;
 	sqlite3 *db = NULL;
 	char *path = NULL;
-	size_t k, i;
+	size_t k, i, first = out->n;
 	double top = 0;
 	run x;
 	int rc;
@@ -352,20 +727,31 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	x.res = res;
 	x.err = err;
 	x.hw = calloc(f->n_migrations + 1, sizeof(*x.hw));
-	if (x.hw == NULL)
+	res->has_snapshot = calloc(f->n_migrations + 1, 1);
+	res->in_scope = calloc(f->n_migrations + 1, 1);
+	res->n = f->n_migrations;
+	if (x.hw == NULL || res->has_snapshot == NULL ||
+	    res->in_scope == NULL) {
+		free(x.hw);
 		return nomem(&x);
+	}
 	for (k = 0; k < f->n_migrations; k++) {
 		const cw_journal_entry *e = f->migrations[k].entry;
 		if (e && (k == 0 || e->when > top))
 			top = e->when;
 		x.hw[k] = top;
+		res->in_scope[k] = (unsigned char)in_scope(&x, k);
 	}
 	hooks.ctx = &x;
 	mo.table = x.o->table;
 	mo.profile = x.o->profile;
 	mo.keep_going = 1;
 	mo.hooks = &hooks;
-	rc = cw_db_open_scratch(&db, &path, NULL, err);
+	rc = cw_migfacts_read(&x.facts, f, x.mtable, err);
+	if (rc == 0)
+		rc = cw_datagen_json_columns(&x.json, f, err);
+	if (rc == 0)
+		rc = cw_db_open_scratch(&db, &path, NULL, err);
 	if (rc == 0) {
 		rc = cw_migrate_db(&r, db, f, &mo, err);
 		if (rc == CW_ESQL) {
@@ -374,13 +760,26 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 		}
 		if (rc == 0)
 			rc = upgrades(&x, db);
+		if (rc == 0 && x.o->rows > 0 && !x.o->exhaustive)
+			rc = data_pass(&x, db);
 		cw_migrate_result_free(&r);
 		cw_db_close_scratch(db, path);
 	}
+	cw_diags_filter(out, first, keep_finding, &x);
 	for (i = 0; i < x.n_images; i++)
 		sqlite3_free(x.images[i].data);
 	free(x.images);
 	forget_prev(&x);
+	cw_migfacts_free(&x.facts);
+	cw_datagen_names_free(&x.json);
 	free(x.hw);
 	return rc;
+}
+
+void cw_replay_result_free(cw_replay_result *res)
+{
+	free(res->has_snapshot);
+	free(res->in_scope);
+	free(res->unfilled);
+	memset(res, 0, sizeof(*res));
 }
