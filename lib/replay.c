@@ -492,14 +492,18 @@ static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
 	x->upgrade_from = k;
 	rc = cw_migrate_db(&r, db, x->f, &mo, x->err);
 	x->res->n_upgrades_run++;
-	if (rc == CW_ESQL && r.failure.entry < x->f->n_migrations) {
-		const cw_migration *fm = &x->f->migrations[r.failure.entry];
+	if (rc == CW_ESQL && x->f->n_migrations > 0) {
+		/* A failure of the migrator's own statement (the batch's
+		** COMMIT over deferred keys) is the batch's last migration's. */
+		int own = r.failure.entry >= x->f->n_migrations;
+		size_t at = own ? x->f->n_migrations - 1 : r.failure.entry;
+		const cw_migration *fm = &x->f->migrations[at];
 		cw_diag *g = cw_diags_add(x->out, CW_R011, fm->path,
-			r.failure.line, 0, "upgrading a database at %s%s to "
-			"head fails at %s: \"%s\"%s", m->entry->tag, rows ?
-			" holding rows" : "", tag_of(x, r.failure.entry),
-			r.failure.message,
-			why ? why : "");
+			own ? 0 : r.failure.line, 0, "upgrading a database at "
+			"%s%s to head fails %s %s: \"%s\"%s", m->entry->tag,
+			rows ? " holding rows" : "", own ? "at the batch's "
+			"COMMIT after" : "at", tag_of(x, at),
+			r.failure.message, why ? why : "");
 		cw_diag_set_tag(g, m->entry->tag);
 		cw_error_clear(x->err);
 		rc = 0;

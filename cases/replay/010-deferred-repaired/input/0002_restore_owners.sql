@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO `owners`(`id`) SELECT DISTINCT `owner_id` FROM `pets`;
