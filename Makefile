@@ -144,7 +144,7 @@ run: deps
 	@mkdir -p $(BUILD)/run reports/migrate
 	@rm -f $(BUILD)/run/fixture.db
 	$(BUILD)/cw check $(FIXTURE) --report reports/check
-	$(BUILD)/cw replay $(FIXTURE) --report reports/replay
+	$(BUILD)/cw replay $(FIXTURE) --rows 200 --report reports/replay
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE)
 	$(BUILD)/cw migrate --db $(BUILD)/run/fixture.db --migrations $(FIXTURE) \
 		--dry-run --format json > reports/migrate/report.json

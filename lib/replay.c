@@ -751,8 +751,9 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	mo.profile = x.o->profile;
 	mo.keep_going = 1;
 	mo.hooks = &hooks;
-	rc = cw_migfacts_read(&x.facts, f, x.mtable, err);
-	if (rc == 0)
+	/* What migrations say and which columns hold JSON matter to rows. */
+	rc = x.o->rows > 0 ? cw_migfacts_read(&x.facts, f, x.mtable, err) : 0;
+	if (rc == 0 && x.o->rows > 0)
 		rc = cw_datagen_json_columns(&x.json, f, err);
 	if (rc == 0)
 		rc = cw_db_open_scratch(&db, &path, NULL, err);
