@@ -10,6 +10,7 @@
 #include "profile_opts.h"
 #include "replay_jobs.h"
 #include "report.h"
+#include "../lib/codes.h"
 #include "../lib/folder.h"
 #include "../lib/replay.h"
 
@@ -56,10 +57,11 @@ static const struct step {
 	const char *name;
 	const char *codes;
 } steps[] = {
-	{"fresh apply", "R009"},
-	{"snapshot", "N006"},
-	{"upgrade with data", "R007,R011,R012,R013,R014,R015"},
-	{"upgraded schema", "R010"},
+	{"fresh apply", CW_R009},
+	{"snapshot", CW_N006},
+	{"upgrade with data", CW_R007 "," CW_R011 "," CW_R012 "," CW_R013 ","
+	 CW_R014 "," CW_R015},
+	{"upgraded schema", CW_R010},
 };
 #define N_STEPS (sizeof(steps) / sizeof(steps[0]))
 

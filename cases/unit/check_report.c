@@ -203,9 +203,9 @@ static char *failure_message(const char *xml, const char *code)
 START_TEST(test_junit_escapes)
 {
 	static const report_case cases[] = {
-		{"migrations", "0000_\xC3\n", 0, "0000_\xC3", NULL},
-		{"rules", "S breakpoints", 'S', NULL, NULL},
-		{"rules", "J journal", 'J', NULL, NULL},
+		{"migrations", "0000_\xC3\n", 0, "0000_\xC3", NULL, NULL},
+		{"rules", "S breakpoints", 'S', NULL, NULL, NULL},
+		{"rules", "J journal", 'J', NULL, NULL, NULL},
 	};
 	cw_diags d = diags_of_nasty();
 	diag_report r = report_of(&d, cases, 3);
@@ -245,10 +245,10 @@ END_TEST
 START_TEST(test_junit_cases)
 {
 	static const report_case cases[] = {
-		{"migrations", "0000_a", 0, "0000_a", "d/0000_a.sql"},
-		{"migrations", "0001_b", 0, NULL, "d/0001_b.sql"},
-		{"rules", "S breakpoints", 'S', NULL, NULL},
-		{"rules", "L lint", 'L', NULL, NULL},
+		{"migrations", "0000_a", 0, "0000_a", "d/0000_a.sql", NULL},
+		{"migrations", "0001_b", 0, NULL, "d/0001_b.sql", NULL},
+		{"rules", "S breakpoints", 'S', NULL, NULL, NULL},
+		{"rules", "L lint", 'L', NULL, NULL, NULL},
 	};
 	cw_diags d = CW_DIAGS_INIT;
 	diag_report r = report_of(&d, cases, 4);
