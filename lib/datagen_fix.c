@@ -225,20 +225,35 @@ int dg_fixup_run(dg_run *run)
 
 /* ---- the last check ---- */
 
+/* Does a row this run wrote point at nothing?  Only tables it wrote
+** rows into are checked: rows that were there before are not the
+** generator's to judge (nor to remove), and a top-up stays proportional
+** to what it adds. */
 static int has_dangling(dg_run *run, int *out)
 {
 	sqlite3_stmt *st = NULL;
+	size_t t;
 	int rc = sqlite3_prepare_v2(run->db, "SELECT count(*) FROM "
-				    "pragma_foreign_key_check", -1, &st, NULL);
+				    "pragma_foreign_key_check(?1)", -1, &st,
+				    NULL);
 
-	if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-		*out = sqlite3_column_int(st, 0) > 0;
-		rc = SQLITE_OK;
-	} else {
+	*out = 0;
+	for (t = 0; rc == SQLITE_OK && !*out && t < run->s->n_tables; t++) {
+		if (run->tabs[t].is_skipped || run->tabs[t].n_generated == 0 ||
+		    run->tabs[t].t->n_fks == 0)
+			continue;
+		sqlite3_bind_text(st, 1, run->tabs[t].t->name, -1,
+				  SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*out = sqlite3_column_int(st, 0) > 0;
+		else
+			rc = SQLITE_ERROR;
+		sqlite3_reset(st);
+	}
+	if (rc != SQLITE_OK)
 		rc = cw_error_set(run->err, CW_ESQL, "", "", 0,
 				  "PRAGMA foreign_key_check: %s",
 				  sqlite3_errmsg(run->db));
-	}
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -23,6 +23,7 @@ typedef struct image {
 	size_t k;
 	unsigned char *data;
 	sqlite3_int64 size;
+	int has_rows;         /* filled with the run's rows */
 } image;
 
 typedef struct run {
@@ -41,6 +42,7 @@ typedef struct run {
 	cw_datagen_names json;
 	size_t upgrade_from;  /* the real upgrade running: its prefix */
 	const cw_schema *head;
+	int rows_failed;      /* the rows pass met a failing migration */
 } run;
 
 /* Does this run report prefix k? */
@@ -209,7 +211,7 @@ static int check_rows(run *x, sqlite3 *db, size_t k)
 }
 
 /* Keep prefix k's state for a real upgrade after the pass. */
-static int keep_image(run *x, sqlite3 *db, size_t k)
+static int keep_image(run *x, sqlite3 *db, size_t k, int has_rows)
 {
 	sqlite3_int64 size = 0;
 	unsigned char *data = sqlite3_serialize(db, "main", &size, 0);
@@ -226,6 +228,7 @@ static int keep_image(run *x, sqlite3 *db, size_t k)
 	im[x->n_images].k = k;
 	im[x->n_images].data = data;
 	im[x->n_images].size = size;
+	im[x->n_images].has_rows = has_rows;
 	x->n_images++;
 	return 0;
 }
@@ -250,7 +253,7 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	free(snap);
 	if (rc == 0 && in_scope(x, k) && k + 1 < x->f->n_migrations &&
 	    (x->o->exhaustive || skips_after(x, k)))
-		rc = keep_image(x, db, k);
+		rc = keep_image(x, db, k, 0);
 	progress(x, "schema", k + 1);
 	return rc;
 }
@@ -428,29 +431,34 @@ static int stop_after(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	return k > x->upgrade_from ? CW_HOOK_STOP : CW_HOOK_CONTINUE;
 }
 
-/* Prefix k's state into db: its kept image, or built by the engine. */
+/* Prefix k's state into db: its kept image (one with rows first), or
+** built by the engine.  Returns 1 when the state holds the run's rows,
+** 0 when it has none yet, or an error. */
 static int load_prefix(run *x, sqlite3 *db, size_t k)
 {
 	cw_migrate_hooks hooks = {NULL, stop_after, NULL, NULL, NULL, NULL};
 	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
 	cw_migrate_result r;
+	const image *im = NULL;
 	unsigned char *copy;
 	size_t i;
 	int rc;
 
-	for (i = 0; i < x->n_images; i++) {
-		const image *im = &x->images[i];
-		if (im->k != k)
-			continue;
+	for (i = 0; i < x->n_images; i++)
+		if (x->images[i].k == k && (im == NULL ||
+					    x->images[i].has_rows))
+			im = &x->images[i];
+	if (im != NULL) {
 		copy = sqlite3_malloc64((sqlite3_uint64)im->size);
 		if (copy == NULL)
 			return nomem(x);
 		memcpy(copy, im->data, (size_t)im->size);
-		return sqlite3_deserialize(db, "main", copy, im->size,
-					   im->size,
-					   SQLITE_DESERIALIZE_FREEONCLOSE |
-					   SQLITE_DESERIALIZE_RESIZEABLE) ==
-		       SQLITE_OK ? 0 : CW_ESQL;
+		if (sqlite3_deserialize(db, "main", copy, im->size, im->size,
+					SQLITE_DESERIALIZE_FREEONCLOSE |
+					SQLITE_DESERIALIZE_RESIZEABLE) !=
+		    SQLITE_OK)
+			return CW_ESQL;
+		return im->has_rows;
 	}
 	hooks.ctx = x;
 	mo.table = x->o->table;
@@ -481,8 +489,13 @@ static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
 		return rc;
 	memset(&before, 0, sizeof(before));
 	rc = load_prefix(x, db, k);
-	if (rc == 0 && rows > 0)
+	if (rc == 1) {
+		cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+		so.skip_table = x->mtable;
+		rc = cw_schema_read_db(&before, db, &so, x->err);
+	} else if (rc == 0 && rows > 0) {
 		rc = fill(x, db, rows, &before);
+	}
 	if (rc == 0 && rows > 0)
 		rc = cw_rowdiff_save(&rd, db, &before, NULL, x->err);
 	if (rc != 0)
@@ -535,11 +548,80 @@ done:
 	return rc;
 }
 
+/* The rows pass (exhaustive with rows): one more pass of the engine in
+** which, before migration k, every table is topped up to the run's rows
+** and the state is kept as prefix k-1's: the per-prefix upgrades start
+** from states with rows of every age, and the generator's work is paid
+** once, not once per prefix.  After a migration that fails here the pass
+** stops; later prefixes are filled one by one. */
+static int rows_before(void *ctx, sqlite3 *db, size_t k, int is_trial,
+		       cw_error *err)
+{
+	run *x = ctx;
+	cw_schema s;
+	int rc;
+
+	(void)err;
+	if (is_trial || k == 0)
+		return CW_HOOK_CONTINUE;
+	if (x->rows_failed)
+		return CW_HOOK_STOP;
+	if (!in_scope(x, k - 1))
+		return CW_HOOK_CONTINUE;
+	memset(&s, 0, sizeof(s));
+	rc = fill(x, db, x->o->rows, &s);
+	cw_schema_free(&s);
+	if (rc == 0)
+		rc = keep_image(x, db, k - 1, 1);
+	progress(x, "rows", k);
+	return rc;
+}
+
+static int rows_after(void *ctx, sqlite3 *db, size_t k, int is_trial,
+		      int failed, cw_error *err)
+{
+	run *x = ctx;
+
+	(void)db;
+	(void)k;
+	(void)is_trial;
+	(void)err;
+	if (failed)
+		x->rows_failed = 1;
+	return 0;
+}
+
+static int rows_pass(run *x)
+{
+	cw_migrate_hooks hooks = {NULL, rows_before, NULL, NULL, rows_after,
+				  NULL};
+	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
+	cw_migrate_result r;
+	sqlite3 *db = NULL;
+	int rc = cw_db_open_memory(&db, x->err);
+
+	if (rc != 0)
+		return rc;
+	hooks.ctx = x;
+	mo.table = x->o->table;
+	mo.profile = x->o->profile;
+	mo.keep_going = 1;
+	mo.hooks = &hooks;
+	rc = cw_migrate_db(&r, db, x->f, &mo, x->err);
+	if (rc == CW_ESQL) {
+		cw_error_clear(x->err);
+		rc = 0;
+	}
+	cw_migrate_result_free(&r);
+	sqlite3_close(db);
+	return rc;
+}
+
 static int upgrades(run *x, sqlite3 *db)
 {
 	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
 	cw_schema head;
-	size_t i;
+	size_t k, done = 0;
 	int rc;
 
 	if (x->n_images == 0)
@@ -548,11 +630,15 @@ static int upgrades(run *x, sqlite3 *db)
 	rc = cw_schema_read_db(&head, db, &so, x->err);
 	if (rc != 0)
 		return rc;
+	if (x->o->exhaustive && x->o->rows > 0)
+		rc = rows_pass(x);
 	x->head = &head;
-	for (i = 0; rc == 0 && i < x->n_images; i++) {
-		rc = upgrade_real(x, x->images[i].k, x->o->exhaustive ?
-				  x->o->rows : 0, NULL);
-		progress(x, "upgrade", i + 1);
+	for (k = 0; rc == 0 && k + 1 < x->f->n_migrations; k++) {
+		if (!in_scope(x, k) || !(x->o->exhaustive || skips_after(x, k)))
+			continue;
+		rc = upgrade_real(x, k, x->o->exhaustive ? x->o->rows : 0,
+				  NULL);
+		progress(x, "upgrade", ++done);
 	}
 	x->head = NULL;
 	cw_schema_free(&head);

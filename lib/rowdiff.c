@@ -298,40 +298,75 @@ static int emit(const cmp *c, const rd_saved *s, const char *column,
 	return rc;
 }
 
-/* Values of column c of saved table s against what main holds now. */
-static int compare_column(const cmp *c, const rd_saved *s, const char *q,
-			  const char *on, const char *col)
+/* "b.c IS NOT n.c AND ...": column c's value changed between the copy
+** and main.  A value converted by a new affinity is the same value. */
+static char *differs(const char *col)
 {
-	char *qc = cw_db_quote_ident(col), *diff, *sql, *where;
+	char *qc = cw_db_quote_ident(col), *d;
+
+	d = qc ? sqlf("(b.%s IS NOT n.%s AND CAST(b.%s AS TEXT) IS NOT "
+		      "CAST(n.%s AS TEXT))", qc, qc, qc, qc) : NULL;
+	free(qc);
+	return d;
+}
+
+/* Values of the columns of saved table s that survive by name (and are
+** not keys, nor said by the change) against what main holds now: one
+** join counting every column's changes at once. */
+static int compare_columns(const cmp *c, const rd_saved *s, const char *q,
+			   const char *on, char **cols, size_t nc)
+{
+	cw_strbuf b = CW_STRBUF_INIT;
+	const char **which = calloc(s->n_cols + 1, sizeof(*which));
 	sqlite3_stmt *st = NULL;
-	long long matched = 0, changed = 0;
+	size_t i, n = 0;
+	char *sql;
 	int rc = 0;
 
-	/* A value converted by a new affinity is the same value. */
-	diff = qc ? sqlf("b.%s IS NOT n.%s AND CAST(b.%s AS TEXT) IS NOT "
-			 "CAST(n.%s AS TEXT)", qc, qc, qc, qc) : NULL;
-	sql = diff ? sqlf("SELECT count(*), sum(%s) FROM temp.\"cw_b%u_%zu\" "
-			  "AS b JOIN main.%s AS n ON %s", diff, c->rd->serial,
-			  s->copy, q, on) : NULL;
-	free(qc);
+	if (which == NULL)
+		return nomem(c->err);
+	cw_strbuf_str(&b, "SELECT count(*)");
+	for (i = 0; i < s->n_cols; i++) {
+		char *d;
+		if (find_col(s->keys, s->n_keys, s->cols[i]) ||
+		    !find_col(cols, nc, s->cols[i]) ||
+		    says(c, s->name, s->cols[i]))
+			continue;
+		d = differs(s->cols[i]);
+		if (d == NULL)
+			b.is_oom = 1;
+		cw_strbuf_fmt(&b, ", sum(%s)", d ? d : "0");
+		free(d);
+		which[n++] = s->cols[i];
+	}
+	cw_strbuf_fmt(&b, " FROM temp.\"cw_b%u_%zu\" AS b JOIN main.%s AS n "
+		      "ON %s", c->rd->serial, s->copy, q, on);
+	sql = cw_strbuf_take(&b);
 	if (sql == NULL) {
-		free(diff);
+		free(which);
 		return nomem(c->err);
 	}
-	if (sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) == SQLITE_OK &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		matched = sqlite3_column_int64(st, 0);
-		changed = sqlite3_column_int64(st, 1);
+	if (n > 0 && sqlite3_prepare_v2(c->db, sql, -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+		long long matched = sqlite3_column_int64(st, 0);
+		for (i = 0; rc == 0 && i < n; i++) {
+			long long changed = sqlite3_column_int64(st,
+								 (int)i + 1);
+			char *d, *where;
+			if (changed <= 0)
+				continue;
+			d = differs(which[i]);
+			where = d ? sqlf("JOIN main.%s AS n ON %s WHERE %s", q,
+					 on, d) : NULL;
+			rc = where ? emit(c, s, which[i], matched, changed,
+					  where) : nomem(c->err);
+			free(where);
+			free(d);
+		}
 	}
 	sqlite3_finalize(st);
 	free(sql);
-	if (changed > 0) {
-		where = sqlf("JOIN main.%s AS n ON %s WHERE %s", q, on, diff);
-		rc = where ? emit(c, s, col, matched, changed, where) :
-			     nomem(c->err);
-		free(where);
-	}
-	free(diff);
+	free(which);
 	return rc;
 }
 
@@ -342,7 +377,7 @@ static int compare_one(const cmp *c, const cw_schema *after,
 	const cw_schema_table *t = cw_schema_find(after, s->name);
 	char **cols = NULL, **keys = NULL, *q = NULL, *on = NULL, *sql;
 	char *where = NULL;
-	size_t nc = 0, nk = 0, i;
+	size_t nc = 0, nk = 0;
 	long long lost;
 	int rc = 0, oom = 0;
 
@@ -372,13 +407,8 @@ static int compare_one(const cmp *c, const cw_schema *after,
 	free(sql);
 	if (lost > 0 && !says(c, s->name, NULL))
 		rc = emit(c, s, NULL, s->rows, lost, where);
-	for (i = 0; rc == 0 && i < s->n_cols; i++) {
-		if (find_col(s->keys, s->n_keys, s->cols[i]) ||
-		    !find_col(cols, nc, s->cols[i]) ||
-		    says(c, s->name, s->cols[i]))
-			continue;
-		rc = compare_column(c, s, q, on, s->cols[i]);
-	}
+	if (rc == 0)
+		rc = compare_columns(c, s, q, on, cols, nc);
 done:
 	free(where);
 	free(on);
