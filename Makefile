@@ -45,7 +45,7 @@ FIXTURE  := fixtures/codewalkers/apps/server/drizzle
 NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
-.PHONY: all deps deps-system deps-node run test unit cases conformance readme-check fuzz \
+.PHONY: all deps deps-system deps-node run test unit cases kill-test conformance readme-check fuzz \
 	coverage sanitize bench clean readme-codes codes-h codes-check
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
@@ -150,7 +150,13 @@ run: deps
 		--dry-run --format json > reports/migrate/report.json
 	$(BUILD)/cw fixtures build $(FIXTURE) -o $(BUILD)/run/fixture-data.db \
 		--rows 200 --force
-	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay and reports/migrate"
+	@mkdir -p reports/backfill-metrics
+	sqlite3 $(BUILD)/run/fixture-data.db "DELETE FROM agent_metrics" # the generator's rows stand for nothing: start as the migration leaves the table
+	$(BUILD)/cw backfill-metrics --db $(BUILD)/run/fixture-data.db \
+		--format json > reports/backfill-metrics/report.json
+	$(BUILD)/cw verify-metrics --db $(BUILD)/run/fixture-data.db \
+		--report reports/verify-metrics
+	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay, reports/migrate, reports/backfill-metrics and reports/verify-metrics"
 	@echo "make run: database with 200 rows per table $(BUILD)/run/fixture-data.db;" \
 		"its expected backfill counts $(BUILD)/run/fixture-data.db.expected.json"
 
@@ -158,7 +164,8 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@log=$(BUILD)/test.log; \
-	{ $(MAKE) --no-print-directory readme-check unit cases conformance 2>&1; \
+	{ $(MAKE) --no-print-directory readme-check unit cases kill-test \
+	    conformance 2>&1; \
 	  echo $$? >$$log.rc; } | tee $$log; \
 	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
 	skipped=$$(sed -n 's/^SKIP \([^: ]*\).*/\1/p' $$log); \
@@ -176,6 +183,10 @@ unit: codes-check $(UNIT_BIN)
 cases: $(BUILD)/cw
 	@cases/run-cases-selftest
 	@if [ -x cases/run-cases ]; then CW=$(BUILD)/cw cases/run-cases; fi
+
+# cw backfill-metrics SIGKILLed 20 times at random moments (about 20 s).
+kill-test: $(BUILD)/cw
+	@CW=$(BUILD)/cw cases/backfill/kill-test.sh
 
 conformance: $(BUILD)/cw
 	@if [ -z "$(NODE)" ]; then \

@@ -6,8 +6,6 @@
 #include "msg.h"
 #include "../lib/db.h"
 
-#define CW_VERSION "0.2.0"
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +27,10 @@ static const command commands[] = {
 	 "build a fixture database at a journal prefix, filled with rows"},
 	{"replay", cmd_replay,
 	 "every journal prefix: rows, snapshots, upgrades (schema only)"},
+	{"backfill-metrics", cmd_backfill,
+	 "count agent_log_chunks events into agent_metrics, exactly once"},
+	{"verify-metrics", cmd_verify_metrics,
+	 "recount agent_log_chunks and compare with agent_metrics"},
 	{"codes", cmd_codes,
 	 "list the diagnostic codes, or explain one (cw codes S001)"},
 };

@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include "../lib/diag.h"
 #include "../lib/error.h"
+#include "../lib/backfill.h"
 #include "../lib/migrate.h"
+#include "../lib/verify_metrics.h"
 
 struct cJSON;
 
@@ -138,6 +140,28 @@ void report_migrate_text(FILE *out, const migrate_report *r);
 
 /* Returns 0, or -1 if out of memory. */
 int report_migrate_json(FILE *out, const migrate_report *r);
+
+/* ---- cw backfill-metrics and cw verify-metrics (report_metrics.c) ---- */
+
+typedef struct backfill_report {
+	const char *db;
+	int dry_run;
+	int profile;                       /* print where the time went */
+	const cw_backfill_result *result;  /* NULL if it never ran */
+	const cw_diags *diags;             /* the error, as a finding */
+	int status;
+} backfill_report;
+
+/* Dry run: a line per agent; then the summary (chunks, malformed lines,
+** agents, totals, time, the recorded run) and any finding. */
+void report_backfill_text(FILE *out, const backfill_report *r);
+
+/* Returns 0, or -1 if out of memory. */
+int report_backfill_json(FILE *out, const backfill_report *r);
+
+/* diag_report hooks of verify-metrics; ctx is a cw_verify_result. */
+void report_verify_head(FILE *out, const void *ctx);
+int report_verify_json(struct cJSON *root, const void *ctx);
 
 /* ---- cw check: the diagnostics report with check's test cases ---- */
 

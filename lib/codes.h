@@ -82,6 +82,14 @@
 #define CW_R013 "R013"
 #define CW_R014 "R014"
 #define CW_R015 "R015"
+#define CW_B001 "B001"
+#define CW_B002 "B002"
+#define CW_B003 "B003"
+#define CW_B004 "B004"
+#define CW_B005 "B005"
+#define CW_B006 "B006"
+#define CW_B007 "B007"
+#define CW_B008 "B008"
 /* codes:end */
 
 typedef enum cw_severity {

@@ -104,6 +104,23 @@ int cw_db_open_readonly(sqlite3 **out, const char *path, cw_error *err)
 			  CW_DB_DEFAULT_BUSY_MS, err);
 }
 
+int cw_db_open_existing(sqlite3 **out, const char *path, int readonly,
+			int busy_ms, cw_error *err)
+{
+	struct stat st;
+
+	*out = NULL;
+	if (stat(path, &st) != 0)
+		return cw_error_set(err, CW_ENOTFOUND, CW_R005, path, 0,
+				    "%s: no such database file (cw never "
+				    "creates one)", path);
+	if (!S_ISREG(st.st_mode))
+		return cw_error_set(err, CW_EINVAL, CW_R005, path, 0,
+				    "%s: not a regular file", path);
+	return open_flags(out, path, readonly ? SQLITE_OPEN_READONLY :
+			  SQLITE_OPEN_READWRITE, busy_ms, err);
+}
+
 int cw_db_open_memory(sqlite3 **out, cw_error *err)
 {
 	return open_flags(out, ":memory:", SQLITE_OPEN_READWRITE |

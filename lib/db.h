@@ -30,6 +30,13 @@ int cw_db_configure(sqlite3 *db, int busy_timeout_ms, cw_error *err);
 int cw_db_open(sqlite3 **out, const char *path, int busy_timeout_ms,
 	       cw_error *err);
 
+/* Open an existing database file, read-only or read-write, and configure
+** it; never create one.  A missing file is CW_ENOTFOUND, a file that is
+** not a database CW_EINVAL (both R005), a database locked past busy_ms
+** CW_EBUSY (R004); the file is left as it was. */
+int cw_db_open_existing(sqlite3 **out, const char *path, int readonly,
+			int busy_ms, cw_error *err);
+
 /* Open an existing database read-only (CW_ENOTFOUND if it is missing). */
 int cw_db_open_readonly(sqlite3 **out, const char *path, cw_error *err);
 

@@ -209,3 +209,13 @@ void cw_diags_free(cw_diags *d)
 	d->items = NULL;
 	d->n = d->cap = 0;
 }
+
+cw_diag *cw_diags_add_error(cw_diags *d, const cw_error *err,
+			    const char *file)
+{
+	if (err == NULL || err->diag[0] == '\0')
+		return NULL;
+	return cw_diags_add(d, err->diag, err->path[0] ? err->path :
+			    file ? file : "", err->line, err->column, "%s",
+			    err->message);
+}

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include "codes.h"
+#include "error.h"
 
 typedef struct cw_diag {
 	char code[8];
@@ -40,6 +41,12 @@ typedef struct cw_diags {
 cw_diag *cw_diags_add(cw_diags *d, const char *code, const char *file,
 		      int line, int column, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+
+/* A finding from an error that carries a diagnostic code (err->diag),
+** about err->path or else file; NULL when it has none or memory ran
+** out. */
+cw_diag *cw_diags_add_error(cw_diags *d, const cw_error *err,
+			    const char *file);
 
 /* Replace the hint of diag with a formatted one. */
 void cw_diag_set_hint(cw_diag *diag, const char *fmt, ...)
