@@ -36,7 +36,7 @@ int cmd_verify_metrics(int argc, char **argv)
 		 "migration that creates a missing table", &dir},
 	};
 	static const report_case cases[] = {
-		{"agent_metrics", "recount", 'B', NULL, NULL},
+		{"agent_metrics", "recount", 'B', NULL, NULL, NULL},
 	};
 	cw_verify_options o = CW_VERIFY_OPTIONS_INIT;
 	cw_diags diags = CW_DIAGS_INIT;
