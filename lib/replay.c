@@ -43,6 +43,10 @@ typedef struct run {
 	size_t upgrade_from;  /* the real upgrade running: its prefix */
 	const cw_schema *head;
 	int rows_failed;      /* the rows pass met a failing migration */
+	cw_schema_cache *cache; /* the schema pass's tables, between reads */
+	image handoff;        /* a state with rows the next upgrade takes
+			      ** over (data NULL: none) */
+	unsigned char *upgraded; /* per prefix: its upgrade has run */
 } run;
 
 /* Does this run report prefix k? */
@@ -142,6 +146,7 @@ static int compare_snapshot(run *x, sqlite3 *db, size_t k, const char *path)
 	int rc;
 
 	so.skip_table = x->mtable;
+	so.cache = x->cache;
 	if (cw_schema_read_snapshot_file(&snap, path, x->err) != 0) {
 		/* N001 (check) says what is wrong with it. */
 		cw_error_clear(x->err);
@@ -251,8 +256,9 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 		rc = compare_snapshot(x, db, k, snap);
 	}
 	free(snap);
+	/* With rows, the exhaustive upgrades start from the rows pass. */
 	if (rc == 0 && in_scope(x, k) && k + 1 < x->f->n_migrations &&
-	    (x->o->exhaustive || skips_after(x, k)))
+	    ((x->o->exhaustive && x->o->rows == 0) || skips_after(x, k)))
 		rc = keep_image(x, db, k, 0);
 	progress(x, "schema", k + 1);
 	return rc;
@@ -444,6 +450,19 @@ static int load_prefix(run *x, sqlite3 *db, size_t k)
 	size_t i;
 	int rc;
 
+	if (x->handoff.data != NULL && x->handoff.k == k) {
+		/* Taken over, not copied: the rows pass made it for this
+		** upgrade alone. */
+		unsigned char *data = x->handoff.data;
+		x->handoff.data = NULL;
+		if (sqlite3_deserialize(db, "main", data, x->handoff.size,
+					x->handoff.size,
+					SQLITE_DESERIALIZE_FREEONCLOSE |
+					SQLITE_DESERIALIZE_RESIZEABLE) !=
+		    SQLITE_OK)
+			return CW_ESQL;
+		return 1;
+	}
 	for (i = 0; i < x->n_images; i++)
 		if (x->images[i].k == k && (im == NULL ||
 					    x->images[i].has_rows))
@@ -571,9 +590,19 @@ static int rows_before(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	memset(&s, 0, sizeof(s));
 	rc = fill(x, db, x->o->rows, &s);
 	cw_schema_free(&s);
-	if (rc == 0)
-		rc = keep_image(x, db, k - 1, 1);
-	progress(x, "rows", k);
+	if (rc != 0)
+		return rc;
+	/* Upgrade this state now, then forget it: one state with rows in
+	** memory at a time, however long the history. */
+	x->handoff.k = k - 1;
+	x->handoff.data = sqlite3_serialize(db, "main", &x->handoff.size, 0);
+	if (x->handoff.data == NULL)
+		return nomem(x);
+	rc = upgrade_real(x, k - 1, x->o->rows, NULL);
+	sqlite3_free(x->handoff.data);
+	x->handoff.data = NULL;
+	x->upgraded[k - 1] = 1;
+	progress(x, "upgrade", k);
 	return rc;
 }
 
@@ -624,23 +653,29 @@ static int upgrades(run *x, sqlite3 *db)
 	size_t k, done = 0;
 	int rc;
 
-	if (x->n_images == 0)
+	if (x->n_images == 0 && !x->o->exhaustive)
 		return 0;
 	so.skip_table = x->mtable;
 	rc = cw_schema_read_db(&head, db, &so, x->err);
 	if (rc != 0)
 		return rc;
-	if (x->o->exhaustive && x->o->rows > 0)
-		rc = rows_pass(x);
 	x->head = &head;
+	x->upgraded = calloc(x->f->n_migrations + 1, 1);
+	if (x->upgraded == NULL)
+		rc = nomem(x);
+	if (rc == 0 && x->o->exhaustive && x->o->rows > 0)
+		rc = rows_pass(x);
 	for (k = 0; rc == 0 && k + 1 < x->f->n_migrations; k++) {
-		if (!in_scope(x, k) || !(x->o->exhaustive || skips_after(x, k)))
+		if (!in_scope(x, k) || x->upgraded[k] ||
+		    !(x->o->exhaustive || skips_after(x, k)))
 			continue;
 		rc = upgrade_real(x, k, x->o->exhaustive ? x->o->rows : 0,
 				  NULL);
 		progress(x, "upgrade", ++done);
 	}
 	x->head = NULL;
+	free(x->upgraded);
+	x->upgraded = NULL;
 	cw_schema_free(&head);
 	return rc;
 }
@@ -817,12 +852,14 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	x.res = res;
 	x.err = err;
 	x.hw = calloc(f->n_migrations + 1, sizeof(*x.hw));
+	x.cache = cw_schema_cache_new();
 	res->has_snapshot = calloc(f->n_migrations + 1, 1);
 	res->in_scope = calloc(f->n_migrations + 1, 1);
 	res->n = f->n_migrations;
 	if (x.hw == NULL || res->has_snapshot == NULL ||
-	    res->in_scope == NULL) {
+	    res->in_scope == NULL || x.cache == NULL) {
 		free(x.hw);
+		cw_schema_cache_free(x.cache);
 		return nomem(&x);
 	}
 	for (k = 0; k < f->n_migrations; k++) {
@@ -863,6 +900,7 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	forget_prev(&x);
 	cw_migfacts_free(&x.facts);
 	cw_datagen_names_free(&x.json);
+	cw_schema_cache_free(x.cache);
 	free(x.hw);
 	return rc;
 }

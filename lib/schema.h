@@ -134,11 +134,20 @@ typedef struct cw_schema {
 				   ** DEFERRABLE, WITHOUT ROWID or STRICT */
 } cw_schema;
 
+/* Tables kept between reads of one connection's schema
+** (schema_cache.c): a table whose CREATE text, indexes and parents are
+** unchanged is copied from the cache instead of read again. */
+typedef struct cw_schema_cache cw_schema_cache;
+
+cw_schema_cache *cw_schema_cache_new(void);
+void cw_schema_cache_free(cw_schema_cache *c);
+
 typedef struct cw_schema_options {
 	const char *skip_table;    /* not modelled (the migrations table) */
+	cw_schema_cache *cache;    /* NULL: read every table */
 } cw_schema_options;
 
-#define CW_SCHEMA_OPTIONS_INIT {NULL}
+#define CW_SCHEMA_OPTIONS_INIT {NULL, NULL}
 
 /* Introspect the main database of db: every ordinary table (no sqlite_
 ** internals, no virtual tables' shadow tables, not skip_table), its

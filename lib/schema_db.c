@@ -10,6 +10,7 @@
 ** selected from, no default evaluated, nothing written.
 */
 #include "schema_int.h"
+#include "strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@ typedef struct reader {
 	kind_row *kinds;
 	size_t n_kinds;
 	sqlite3_stmt *xinfo, *fkl, *ilist, *ixinfo;
+	cw_schema_cache *cache;  /* or NULL */
+	char *deps;              /* the last deps_of text */
 } reader;
 
 static int sql_fail(reader *r, const char *what)
@@ -395,17 +398,89 @@ static int read_indexes(reader *r, cw_schema_table *t)
 	return rc;
 }
 
-/* One ordinary table: m is its sqlite_master row. */
+/* What a cached model of table m depends on besides its parents: its
+** kind, its text, and its indexes' names and texts. */
+static char *key_of(const reader *r, const master_row *m,
+		    const kind_row *kind)
+{
+	cw_strbuf b = CW_STRBUF_INIT;
+	size_t i;
+
+	cw_strbuf_fmt(&b, "%d%d\x1e%s\x1e", kind ? kind->wr : 0,
+		      kind ? kind->strict : 0, m->sql ? m->sql : "");
+	for (i = 0; i < r->n_rows; i++) {
+		const master_row *x = &r->rows[i];
+		if (x->type && strcmp(x->type, "index") == 0 && x->tbl &&
+		    strcmp(x->tbl, m->name) == 0)
+			cw_strbuf_fmt(&b, "%s\x1f%s\x1e", x->name ? x->name :
+				      "", x->sql ? x->sql : "");
+	}
+	return cw_strbuf_take(&b);
+}
+
+/* The CREATE TABLE texts of t's parents, as sqlite_master holds them
+** now (kept in r->deps); NULL when out of memory. */
+static const char *deps_of(void *ctx, const cw_schema_table *t)
+{
+	reader *r = ctx;
+	cw_strbuf b = CW_STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < t->n_fks; i++) {
+		cw_strbuf_fmt(&b, "%s\x1f", t->fks[i].parent);
+		for (j = 0; j < r->n_rows; j++)
+			if (r->rows[j].type && r->rows[j].name &&
+			    strcmp(r->rows[j].type, "table") == 0 &&
+			    cw_sqlscan_name_eq(r->rows[j].name,
+					       t->fks[i].parent))
+				cw_strbuf_str(&b, r->rows[j].sql ?
+					      r->rows[j].sql : "");
+		cw_strbuf_str(&b, "\x1e");
+	}
+	free(r->deps);
+	r->deps = cw_strbuf_take(&b);
+	return r->deps;
+}
+
+static int read_table_pragmas(reader *r, cw_schema_table *t,
+			      const master_row *m, const kind_row *kind);
+
+/* One ordinary table: m is its sqlite_master row.  From the cache when
+** nothing it depends on changed. */
 static int read_table(reader *r, cw_schema *out, const master_row *m,
 		      const kind_row *kind)
 {
 	cw_schema_table *t;
-	cw_sql_table p;
+	char *key = NULL;
 	int rc;
 
 	CW_SCHEMA_PUSH(out->tables, out->n_tables, t);
 	if (t == NULL)
 		return cw_schema_oom(r->err, "a table");
+	if (r->cache == NULL)
+		return read_table_pragmas(r, t, m, kind);
+	if ((key = key_of(r, m, kind)) == NULL)
+		return cw_schema_oom(r->err, "a table");
+	rc = cw_schema_cache_get(r->cache, m->name, key, deps_of, r, t);
+	if (rc == 0) {
+		rc = read_table_pragmas(r, t, m, kind);
+		if (rc == 0 && (deps_of(r, t) == NULL ||
+				cw_schema_cache_put(r->cache, key, r->deps,
+						    t) != 0))
+			rc = -1;
+	} else if (rc == 1) {
+		rc = 0;
+	}
+	free(key);
+	return rc < 0 ? cw_schema_oom(r->err, "a table") : rc;
+}
+
+static int read_table_pragmas(reader *r, cw_schema_table *t,
+			      const master_row *m, const kind_row *kind)
+{
+	cw_sql_table p;
+	int rc;
+
 	if ((t->name = cw_schema_strdup(m->name)) == NULL ||
 	    (m->sql && (t->sql = cw_schema_strdup(m->sql)) == NULL))
 		return cw_schema_oom(r->err, "a table");
@@ -511,6 +586,7 @@ static void reader_free(reader *r)
 	sqlite3_finalize(r->fkl);
 	sqlite3_finalize(r->ilist);
 	sqlite3_finalize(r->ixinfo);
+	free(r->deps);
 }
 
 int cw_schema_read_db(cw_schema *out, sqlite3 *db,
@@ -523,6 +599,7 @@ int cw_schema_read_db(cw_schema *out, sqlite3 *db,
 	memset(&r, 0, sizeof(r));
 	r.db = db;
 	r.err = err;
+	r.cache = o ? o->cache : NULL;
 	if ((rc = load_master(&r)) == 0 && (rc = load_kinds(&r)) == 0 &&
 	    (rc = prepare(&r, &r.xinfo, "SELECT name, type, \"notnull\", "
 			  "dflt_value, pk, hidden FROM "

@@ -57,6 +57,20 @@ void cw_schema_fk_free(cw_schema_fk *f);
 void cw_schema_index_free(cw_schema_index *x);
 void cw_schema_check_free(cw_schema_check *c);
 void cw_schema_table_free(cw_schema_table *t);
+
+/* A deep copy of s into d; 0, or -1 when out of memory (d empty). */
+int cw_schema_table_copy(cw_schema_table *d, const cw_schema_table *s);
+
+/* schema_cache.c: 1 and a copy in out when the cache holds table name
+** with this key and deps(ctx, cached table) equal to what it recorded; 0
+** when it must be read; -1 when out of memory. */
+int cw_schema_cache_get(cw_schema_cache *c, const char *name,
+			const char *key, const char *(*deps)(void *ctx,
+			const cw_schema_table *t), void *ctx,
+			cw_schema_table *out);
+/* Remember t as read with this key and deps; 0 or -1. */
+int cw_schema_cache_put(cw_schema_cache *c, const char *key,
+			const char *deps, const cw_schema_table *t);
 void cw_schema_object_free(cw_schema_object *o);
 void cw_schema_names_free(char **v, size_t n);
 
