@@ -450,20 +450,9 @@ static int load_prefix(run *x, sqlite3 *db, size_t k)
 	size_t i;
 	int rc;
 
-	if (x->handoff.data != NULL && x->handoff.k == k) {
-		/* Taken over, not copied: the rows pass made it for this
-		** upgrade alone. */
-		unsigned char *data = x->handoff.data;
-		x->handoff.data = NULL;
-		if (sqlite3_deserialize(db, "main", data, x->handoff.size,
-					x->handoff.size,
-					SQLITE_DESERIALIZE_FREEONCLOSE |
-					SQLITE_DESERIALIZE_RESIZEABLE) !=
-		    SQLITE_OK)
-			return CW_ESQL;
-		return 1;
-	}
-	for (i = 0; i < x->n_images; i++)
+	if (x->handoff.data != NULL && x->handoff.k == k)
+		im = &x->handoff;
+	for (i = 0; im == NULL && i < x->n_images; i++)
 		if (x->images[i].k == k && (im == NULL ||
 					    x->images[i].has_rows))
 			im = &x->images[i];
@@ -490,33 +479,79 @@ static int load_prefix(run *x, sqlite3 *db, size_t k)
 	return rc;
 }
 
-/* The literal upgrade from prefix k to head, with `rows` rows in every
-** table (0: schema only): as drizzle runs it, one batch, keys ON (or as
-** the profile says); then rows, values, consistency and the schema. */
-static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
+/* Prefix k's state with rows into a new connection *db, its schema
+** model into before. */
+static int state_with_rows(run *x, size_t k, size_t rows, sqlite3 **db,
+			   cw_schema *before)
+{
+	int rc = cw_db_open_memory(db, x->err);
+
+	memset(before, 0, sizeof(*before));
+	if (rc == 0)
+		rc = load_prefix(x, *db, k);
+	if (rc == 1) {
+		cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+		so.skip_table = x->mtable;
+		rc = cw_schema_read_db(before, *db, &so, x->err);
+	} else if (rc == 0 && rows > 0) {
+		rc = fill(x, *db, rows, before);
+	}
+	return rc;
+}
+
+/* The upgrade again, rows copied aside, to say exactly what it lost
+** (the digests said something changed).  The state is rebuilt the same
+** way: the kept image, or the generator, which writes the same rows for
+** the same seed and schema. */
+static int measure_losses(run *x, size_t k, size_t rows)
 {
 	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
-	const cw_migration *m = &x->f->migrations[k];
 	cw_rowdiff rd = CW_ROWDIFF_INIT;
 	cw_migrate_result r;
 	cw_schema before, after;
 	sqlite3 *db = NULL;
-	char what[300];
-	int rc = cw_db_open_memory(&db, x->err);
+	int rc = state_with_rows(x, k, rows, &db, &before);
 
-	if (rc != 0)
-		return rc;
-	memset(&before, 0, sizeof(before));
-	rc = load_prefix(x, db, k);
-	if (rc == 1) {
-		cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
-		so.skip_table = x->mtable;
-		rc = cw_schema_read_db(&before, db, &so, x->err);
-	} else if (rc == 0 && rows > 0) {
-		rc = fill(x, db, rows, &before);
-	}
-	if (rc == 0 && rows > 0)
+	if (rc == 0)
 		rc = cw_rowdiff_save(&rd, db, &before, NULL, x->err);
+	if (rc == 0) {
+		mo.table = x->o->table;
+		mo.profile = x->o->profile;
+		x->upgrade_from = k;
+		rc = cw_migrate_db(&r, db, x->f, &mo, x->err);
+		if (rc == 0 && (rc = cw_schema_read_db(&after, db, NULL,
+						       x->err)) == 0) {
+			rc = cw_rowdiff_compare(&rd, db, &after, batch_says, x,
+						on_batch_loss, x, NULL, 0,
+						x->err);
+			cw_schema_free(&after);
+		}
+		cw_migrate_result_free(&r);
+	}
+	cw_rowdiff_drop(&rd, NULL);
+	cw_schema_free(&before);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* The literal upgrade from prefix k to head, with `rows` rows in every
+** table (0: schema only): as drizzle runs it, one batch, keys ON (or as
+** the profile says); then rows and values (digests first, the detailed
+** comparison only when they differ), consistency and the schema. */
+static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
+{
+	cw_migrate_options mo = CW_MIGRATE_OPTIONS_INIT;
+	const cw_migration *m = &x->f->migrations[k];
+	cw_rowdigests dg = CW_ROWDIGESTS_INIT;
+	cw_migrate_result r;
+	cw_schema before, after;
+	sqlite3 *db = NULL;
+	char what[300];
+	int same = 1;
+	int rc = state_with_rows(x, k, rows, &db, &before);
+
+	if (rc == 0 && rows > 0)
+		rc = cw_rowdiff_digest(&dg, db, &before, x->err);
 	if (rc != 0)
 		goto done;
 	mo.table = x->o->table;
@@ -544,20 +579,21 @@ static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
 			 "to head", m->entry->tag, rows ? " holding rows" : "");
 		if (rows > 0 && (rc = cw_schema_read_db(&after, db, NULL,
 							x->err)) == 0) {
-			rc = cw_rowdiff_compare(&rd, db, &after, batch_says, x,
-						on_batch_loss, x, NULL, 0,
-						x->err);
+			rc = cw_rowdiff_digest_same(&dg, db, &after,
+						    batch_says, x, &same,
+						    x->err);
 			cw_schema_free(&after);
 		}
-		cw_rowdiff_drop(&rd, db);
 		if (rc == 0 && rows > 0)
 			check_consistency(x, db, k, what);
 		if (rc == 0)
 			rc = compare_head(x, db, k);
+		if (rc == 0 && !same)
+			rc = measure_losses(x, k, rows);
 	}
 	cw_migrate_result_free(&r);
 done:
-	cw_rowdiff_drop(&rd, NULL);
+	cw_rowdigests_free(&dg);
 	cw_schema_free(&before);
 	sqlite3_close(db);
 	if (rc != 0 && rc != CW_ENOMEM) {
@@ -595,6 +631,7 @@ static int rows_before(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	/* Upgrade this state now, then forget it: one state with rows in
 	** memory at a time, however long the history. */
 	x->handoff.k = k - 1;
+	x->handoff.has_rows = 1;
 	x->handoff.data = sqlite3_serialize(db, "main", &x->handoff.size, 0);
 	if (x->handoff.data == NULL)
 		return nomem(x);

@@ -7,6 +7,7 @@
 #include "strbuf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -512,4 +513,296 @@ int cw_rowdiff_mark_vintage(sqlite3 *db, const cw_schema *s,
 		free_names(keys, nk);
 	}
 	return rc;
+}
+
+/* ---- digests ---- */
+
+struct rd_digest {
+	char *name;
+	char **cols;
+	size_t n_cols;
+	char **keys;
+	size_t n_keys;
+	long long rows;          /* -1: not followed */
+	uint64_t keysum;
+	uint64_t *sums;          /* per column */
+};
+
+typedef struct dg_acc {
+	long long rows;
+	uint64_t keysum;
+	uint64_t *sums;
+	int n;
+} dg_acc;
+
+/* A 64-bit hash of bytes, continuing from h: eight bytes a step. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, b + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	for (w = 0; i < n; i++)
+		w = (w << 8) | b[i];
+	h = (h ^ w ^ (uint64_t)n) * 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	h *= 0xc4ceb9fe1a85ec53ULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* A value as CAST(v AS TEXT) sees it (so a converted affinity is the
+** same value), NULL apart. */
+static uint64_t value_hash(uint64_t h, sqlite3_value *v)
+{
+	const unsigned char *t;
+	int n;
+
+	char num[32];
+
+	switch (sqlite3_value_type(v)) {
+	case SQLITE_NULL:
+		return fnv(h, "\0N", 2);
+	case SQLITE_INTEGER:
+		/* What CAST(v AS TEXT) gives, without converting v. */
+		n = snprintf(num, sizeof(num), "%lld",
+			     (long long)sqlite3_value_int64(v));
+		return fnv(fnv(h, "\0V", 2), num, (size_t)n);
+	default:
+		break;
+	}
+	t = sqlite3_value_text(v);
+	n = sqlite3_value_bytes(v);
+	h = fnv(h, "\0V", 2);
+	return t ? fnv(h, t, (size_t)n) : h;
+}
+
+/* cw_digest(n_keys, key..., col...): the digest of its rows. */
+static void digest_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int nk = sqlite3_value_int(argv[0]), i;
+	dg_acc *a = sqlite3_aggregate_context(ctx, sizeof(*a));
+	uint64_t hk = 14695981039346656037ULL;
+
+	if (a == NULL || nk < 0 || nk + 1 > argc)
+		return;
+	if (a->sums == NULL && argc - 1 - nk > 0) {
+		a->n = argc - 1 - nk;
+		a->sums = sqlite3_malloc64((sqlite3_uint64)a->n *
+					   sizeof(*a->sums));
+		if (a->sums == NULL) {
+			sqlite3_result_error_nomem(ctx);
+			return;
+		}
+		memset(a->sums, 0, (size_t)a->n * sizeof(*a->sums));
+	}
+	for (i = 1; i <= nk; i++)
+		hk = value_hash(hk, argv[i]);
+	a->rows++;
+	a->keysum += mix(hk);
+	for (i = 0; i < a->n; i++)
+		a->sums[i] += mix(value_hash(hk ^ (uint64_t)(i + 1) *
+					     0x9e3779b97f4a7c15ULL,
+					     argv[1 + nk + i]));
+}
+
+static void digest_final(sqlite3_context *ctx)
+{
+	dg_acc *a = sqlite3_aggregate_context(ctx, 0);
+	uint64_t *out;
+	size_t n = a ? (size_t)a->n : 0;
+
+	out = sqlite3_malloc64((sqlite3_uint64)(n + 2) * sizeof(*out));
+	if (out == NULL) {
+		sqlite3_result_error_nomem(ctx);
+	} else {
+		out[0] = a ? (uint64_t)a->rows : 0;
+		out[1] = a ? a->keysum : 0;
+		if (n)
+			memcpy(out + 2, a->sums, n * sizeof(*out));
+		sqlite3_result_blob(ctx, out, (int)((n + 2) * sizeof(*out)),
+				    sqlite3_free);
+	}
+	if (a)
+		sqlite3_free(a->sums);
+}
+
+/* The digest of main.name over keys and cols into rows/keysum/sums. */
+static int digest_table(sqlite3 *db, const char *name, char **keys,
+			size_t nk, char **cols, size_t nc, long long limit,
+			long long *rows, uint64_t *keysum, uint64_t *sums)
+{
+	cw_strbuf b = CW_STRBUF_INIT;
+	sqlite3_stmt *st = NULL;
+	char *q = cw_db_quote_ident(name), *sql;
+	size_t i;
+	int ok = 0;
+
+	cw_strbuf_fmt(&b, "SELECT cw_digest(%zu", nk ? nk : (size_t)1);
+	if (nk == 0)
+		cw_strbuf_str(&b, ", rowid");
+	for (i = 0; i < nk + nc; i++) {
+		char *c = cw_db_quote_ident(i < nk ? keys[i] : cols[i - nk]);
+		if (c == NULL)
+			b.is_oom = 1;
+		cw_strbuf_fmt(&b, ", %s", c ? c : "NULL");
+		free(c);
+	}
+	/* limit: the first rows by rowid only (rows added at the end by
+	** the change are not the question). */
+	if (limit >= 0)
+		cw_strbuf_fmt(&b, ") FROM (SELECT rowid, * FROM main.%s ORDER "
+			      "BY rowid LIMIT %lld)", q ? q : "\"\"", limit);
+	else
+		cw_strbuf_fmt(&b, ") FROM main.%s", q ? q : "\"\"");
+	sql = cw_strbuf_take(&b);
+	if (q && sql && sqlite3_prepare_v2(db, sql, -1, &st, NULL) ==
+	    SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+	    (size_t)sqlite3_column_bytes(st, 0) == (nc + 2) * sizeof(uint64_t)) {
+		const uint64_t *v = sqlite3_column_blob(st, 0);
+		*rows = (long long)v[0];
+		*keysum = v[1];
+		memcpy(sums, v + 2, nc * sizeof(*sums));
+		ok = 1;
+	}
+	sqlite3_finalize(st);
+	free(sql);
+	free(q);
+	return ok;
+}
+
+static int ensure_digest_fn(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "cw_digest", -1, SQLITE_UTF8 |
+				       SQLITE_DETERMINISTIC, NULL, NULL,
+				       digest_step, digest_final) == SQLITE_OK;
+}
+
+int cw_rowdiff_digest(cw_rowdigests *d, sqlite3 *db, const cw_schema *before,
+		      cw_error *err)
+{
+	size_t i;
+
+	cw_rowdigests_free(d);
+	if (!ensure_digest_fn(db))
+		return nomem(err);
+	d->tables = calloc(before->n_tables + 1, sizeof(*d->tables));
+	if (d->tables == NULL)
+		return nomem(err);
+	for (i = 0; i < before->n_tables; i++) {
+		const cw_schema_table *t = &before->tables[i];
+		rd_digest *g = &d->tables[d->n_tables++];
+		if ((g->name = strdup(t->name)) == NULL ||
+		    names_of(t, &g->cols, &g->n_cols, &g->keys,
+			     &g->n_keys) != 0 ||
+		    (g->sums = calloc(g->n_cols + 1, sizeof(*g->sums))) ==
+		    NULL)
+			return nomem(err);
+		g->rows = -1;
+		if (g->n_keys == 0 && t->without_rowid)
+			continue;
+		if (!digest_table(db, t->name, g->keys, g->n_keys, g->cols,
+				  g->n_cols, -1, &g->rows, &g->keysum, g->sums))
+			g->rows = -1;
+	}
+	return 0;
+}
+
+int cw_rowdiff_digest_same(const cw_rowdigests *d, sqlite3 *db,
+			   const cw_schema *after, cw_rowdiff_says_so says_fn,
+			   void *says_ctx, int *same, cw_error *err)
+{
+	size_t i, j;
+
+	*same = 1;
+	if (!ensure_digest_fn(db))
+		return nomem(err);
+	for (i = 0; *same && i < d->n_tables; i++) {
+		const rd_digest *g = &d->tables[i];
+		const cw_schema_table *t = cw_schema_find(after, g->name);
+		char **cols = NULL, **keys = NULL, **now = NULL, **acols;
+		size_t nc = 0, nk = 0, n_now = 0, *at = NULL;
+		uint64_t keysum = 0, *sums = NULL;
+		long long rows = 0;
+		int rows_said = 0;
+		if (g->rows <= 0 || t == NULL)
+			continue;
+		if (names_of(t, &acols, &nc, &keys, &nk) != 0) {
+			free_names(acols, nc);
+			free_names(keys, nk);
+			return nomem(err);
+		}
+		cols = acols;
+		/* The before-columns that survive and are not given up. */
+		now = calloc(g->n_cols + 1, sizeof(*now));
+		at = calloc(g->n_cols + 1, sizeof(*at));
+		sums = calloc(g->n_cols + 1, sizeof(*sums));
+		if (now == NULL || at == NULL || sums == NULL) {
+			free(now); free(at); free(sums);
+			free_names(cols, nc);
+			free_names(keys, nk);
+			return nomem(err);
+		}
+		for (j = 0; j < g->n_cols; j++)
+			if (find_col(cols, nc, g->cols[j]) &&
+			    !(says_fn && says_fn(says_ctx, g->name,
+						 g->cols[j]))) {
+				now[n_now] = g->cols[j];
+				at[n_now++] = j;
+			}
+		for (j = 0; j < g->n_keys; j++)
+			if (!find_col(cols, nc, g->keys[j]))
+				*same = 0;   /* the key did not survive */
+		(void)rows_said;
+		if (*same && !digest_table(db, g->name, g->keys, g->n_keys, now,
+					   n_now, -1, &rows, &keysum, sums))
+			*same = 0;
+		/* Rows added after the old ones (an INSERT of the change):
+		** the old ones must be the first rows, unchanged. */
+		if (*same && rows > g->rows && !t->without_rowid &&
+		    !digest_table(db, g->name, g->keys, g->n_keys, now, n_now,
+				  g->rows, &rows, &keysum, sums))
+			*same = 0;
+		/* Anything else (rows gone, keys or values changed, even as
+		** the change says) goes to the detailed comparison. */
+		if (*same && (rows != g->rows || keysum != g->keysum))
+			*same = 0;
+		for (j = 0; *same && j < n_now; j++)
+			if (sums[j] != g->sums[at[j]])
+				*same = 0;
+
+		free(now);
+		free(at);
+		free(sums);
+		free_names(cols, nc);
+		free_names(keys, nk);
+	}
+	return 0;
+}
+
+void cw_rowdigests_free(cw_rowdigests *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_tables; i++) {
+		free(d->tables[i].name);
+		free_names(d->tables[i].cols, d->tables[i].n_cols);
+		free_names(d->tables[i].keys, d->tables[i].n_keys);
+		free(d->tables[i].sums);
+	}
+	free(d->tables);
+	d->tables = NULL;
+	d->n_tables = 0;
 }

@@ -75,4 +75,32 @@ int cw_rowdiff_marks(sqlite3 *db, const cw_schema *s, long long **marks,
 int cw_rowdiff_mark_vintage(sqlite3 *db, const cw_schema *s,
 			    const long long *marks, size_t v, cw_error *err);
 
+/* Digests: a quick "did anything change" without copying rows.  For
+** each table, its row count, an order-independent sum of its rows' key
+** hashes, and per column a sum of hashes of (key, value as text).  Equal
+** digests before and after mean, barring a 64-bit collision, the same
+** keys with the same values; a difference is then measured in detail
+** (cw_rowdiff_save/compare) by whoever kept the state before. */
+typedef struct rd_digest rd_digest;
+
+typedef struct cw_rowdigests {
+	rd_digest *tables;
+	size_t n_tables;
+} cw_rowdigests;
+
+#define CW_ROWDIGESTS_INIT {NULL, 0}
+
+/* Digest every table of `before` (the schema model of db now). */
+int cw_rowdiff_digest(cw_rowdigests *d, sqlite3 *db, const cw_schema *before,
+		      cw_error *err);
+
+/* *same = 1 when every table of d that survives by name (and whose rows
+** says() does not give up) kept its keys, and every surviving column
+** (not given up either) its values.  0 or CW_ENOMEM. */
+int cw_rowdiff_digest_same(const cw_rowdigests *d, sqlite3 *db,
+			   const cw_schema *after, cw_rowdiff_says_so says,
+			   void *says_ctx, int *same, cw_error *err);
+
+void cw_rowdigests_free(cw_rowdigests *d);
+
 #endif
