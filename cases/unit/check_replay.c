@@ -3,8 +3,11 @@
 ** runs.  For each history, the schema and the migrations-table rows the
 ** pass holds after migration k are compared with a fresh database that
 ** the engine migrated up to k in a run of its own (the naive, quadratic
-** way); they must be identical for every k.  Then the replay's findings
-** on folders built to break each check.
+** way); they must be identical for every k.  Along the way, a schema read
+** through the cache (schema_cache.c) must equal a read without it at
+** every prefix.  Then the data pass against the literal per-prefix
+** upgrades (--exhaustive) on folders built to break it: the same
+** findings.
 */
 #include "unit.h"
 #include "../../lib/db.h"
@@ -20,6 +23,7 @@ typedef struct pass {
 	cw_schema *states;    /* schema after each migration */
 	long long *rows;      /* migrations-table rows after each */
 	size_t n;
+	cw_schema_cache *cache;
 } pass;
 
 static long long table_rows(sqlite3 *db)
@@ -50,12 +54,32 @@ static int keep_state(void *ctx, sqlite3 *db, size_t k, int is_trial,
 {
 	pass *p = ctx;
 
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+	cw_schema_diff_options dopt = CW_SCHEMA_DIFF_OPTIONS_INIT;
+	cw_schema cached;
+	cw_schema_diff d;
+	cw_error e = {0};
+	char line[1024];
+
 	(void)err;
 	if (is_trial || failed)
 		return 0;
 	read_state(db, &p->states[k]);
 	p->rows[k] = table_rows(db);
 	p->n = k + 1;
+	/* The cached read equals the plain one, table for table. */
+	so.skip_table = "__drizzle_migrations";
+	so.cache = p->cache;
+	ck_assert_int_eq(cw_schema_read_db(&cached, db, &so, &e), 0);
+	ck_assert_uint_eq(cached.n_tables, p->states[k].n_tables);
+	ck_assert_int_eq(cw_schema_compare(&d, &cached, &p->states[k], &dopt,
+					   &e), 0);
+	if (d.n > 0)
+		cw_schema_difference_text(line, sizeof(line), &d.items[0]);
+	ck_assert_msg(d.n == 0, "after migration %zu the cached schema read "
+		      "differs: %s", k, d.n ? line : "");
+	cw_schema_diff_free(&d);
+	cw_schema_free(&cached);
 	return 0;
 }
 
@@ -97,6 +121,7 @@ static void equivalence(const char *dir)
 
 	load(&f, dir);
 	memset(&p, 0, sizeof(p));
+	p.cache = cw_schema_cache_new();
 	p.states = calloc(f.n_migrations + 1, sizeof(*p.states));
 	p.rows = calloc(f.n_migrations + 1, sizeof(*p.rows));
 	hooks.ctx = &p;
@@ -135,6 +160,7 @@ static void equivalence(const char *dir)
 		cw_schema_free(&p.states[i]);
 	free(p.states);
 	free(p.rows);
+	cw_schema_cache_free(p.cache);
 	cw_folder_free(&f);
 }
 
@@ -195,8 +221,70 @@ START_TEST(test_replay_fixture)
 	ck_assert_uint_eq(res.n_snapshots_equal, 12);
 	ck_assert_uint_eq(res.n_upgrades_run, 0);
 	ck_assert_uint_eq(d.n, 0);
+	cw_replay_result_free(&res);
 	cw_diags_free(&d);
 	cw_folder_free(&f);
+}
+END_TEST
+
+/* The codes of the errors a replay of dir reports, sorted: "R011 R012". */
+static void error_codes(const char *dir, int exhaustive, char *out,
+			size_t n)
+{
+	cw_replay_options o = CW_REPLAY_OPTIONS_INIT;
+	cw_replay_result res;
+	cw_diags d = CW_DIAGS_INIT;
+	cw_error err = {0};
+	cw_folder f;
+	size_t i, len = 0;
+
+	load(&f, dir);
+	o.rows = 20;
+	o.exhaustive = exhaustive;
+	ck_assert_int_eq(cw_replay_run(&res, &d, &f, &o, &err), 0);
+	cw_diags_sort(&d);
+	out[0] = '\0';
+	for (i = 0; i < d.n; i++)
+		if (d.items[i].severity == CW_SEV_ERROR &&
+		    !strstr(out, d.items[i].code))
+			len += (size_t)snprintf(out + len, n - len, "%s ",
+						d.items[i].code);
+	cw_replay_result_free(&res);
+	cw_diags_free(&d);
+	cw_folder_free(&f);
+}
+
+/* The one data pass finds what the literal per-prefix upgrades find, on
+** folders that lose rows through a cascade, lose a column's values, fail
+** on rows older than a column, leave deferred keys dangling (and repair
+** them in the same batch: nothing), and on the healthy fixture. */
+START_TEST(test_data_pass_agrees)
+{
+	static const char *const cases[][2] = {
+		{"replay/006-cascade-rebuild/input", "R012 "},
+		{"replay/007-commit-pragma-rebuild/input", ""},
+		{"replay/008-forgotten-column/input", "R013 "},
+		{"replay/009-old-rows-fail/input", "R011 "},
+		{"replay/010-deferred-repaired/input", ""},
+		{"replay/011-deferred-dangling/input", "R011 "},
+	};
+	char dir[512], one[128], all[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		snprintf(dir, sizeof(dir), "cases/%s", cases[i][0]);
+		error_codes(dir, 0, one, sizeof(one));
+		error_codes(dir, 1, all, sizeof(all));
+		ck_assert_msg(strcmp(one, cases[i][1]) == 0, "%s: the data "
+			      "pass reports '%s', not '%s'", dir, one,
+			      cases[i][1]);
+		ck_assert_msg(strcmp(one, all) == 0, "%s: one pass '%s', "
+			      "per-prefix upgrades '%s'", dir, one, all);
+	}
+	error_codes(unit_fixture(dir, sizeof(dir),
+				 "codewalkers/apps/server/drizzle"), 0, one,
+		    sizeof(one));
+	ck_assert_str_eq(one, "");
 }
 END_TEST
 
@@ -209,6 +297,7 @@ int main(void)
 	tcase_add_test(tc, test_one_pass_fixture);
 	tcase_add_test(tc, test_one_pass_real);
 	tcase_add_test(tc, test_replay_fixture);
+	tcase_add_test(tc, test_data_pass_agrees);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
