@@ -89,9 +89,10 @@ static int mentions(const char *text, const char *name)
 }
 
 /* hot[i]: can the migration with this text touch s->tables[i]?  Tables
-** and views it names, closed over foreign-key children and the tables
-** named by triggers on a hot table or view.  Returns a calloc'd array or
-** NULL when out of memory. */
+** and views it names, and the tables named by triggers on a hot table or
+** view, wholly (CW_ROWDIFF_ALL); their foreign-key children, closed, in
+** their keys (CW_ROWDIFF_KEYS: a foreign-key action changes nothing
+** else).  Returns a calloc'd array or NULL when out of memory. */
 static unsigned char *hot_tables(const cw_schema *s, const char *text)
 {
 	unsigned char *hot = calloc(s->n_tables + 1, 1);
@@ -105,7 +106,8 @@ static unsigned char *hot_tables(const cw_schema *s, const char *text)
 		return NULL;
 	}
 	for (i = 0; i < s->n_tables; i++)
-		hot[i] = (unsigned char)mentions(text, s->tables[i].name);
+		hot[i] = mentions(text, s->tables[i].name) ? CW_ROWDIFF_ALL :
+			 CW_ROWDIFF_SKIP;
 	for (i = 0; i < s->n_views; i++)
 		vhot[i] = (unsigned char)mentions(text, s->views[i].name);
 	while (grew) {
@@ -114,8 +116,10 @@ static unsigned char *hot_tables(const cw_schema *s, const char *text)
 			for (j = 0; !hot[i] && j < s->tables[i].n_fks; j++) {
 				const cw_schema_table *p = cw_schema_find(s,
 					s->tables[i].fks[j].parent);
-				if (p && hot[p - s->tables])
-					hot[i] = grew = 1;
+				if (p && hot[p - s->tables]) {
+					hot[i] = CW_ROWDIFF_KEYS;
+					grew = 1;
+				}
 			}
 		for (j = 0; j < s->n_triggers; j++) {
 			const cw_schema_object *tr = &s->triggers[j];
@@ -127,9 +131,11 @@ static unsigned char *hot_tables(const cw_schema *s, const char *text)
 					strcasecmp(tr->table,
 						   s->views[i].name) == 0;
 			for (i = 0; fires && i < s->n_tables; i++)
-				if (!hot[i] && mentions(tr->sql,
-							s->tables[i].name))
-					hot[i] = grew = 1;
+				if (hot[i] != CW_ROWDIFF_ALL &&
+				    mentions(tr->sql, s->tables[i].name)) {
+					hot[i] = CW_ROWDIFF_ALL;
+					grew = 1;
+				}
 			for (i = 0; fires && i < s->n_views; i++)
 				if (!vhot[i] && mentions(tr->sql,
 							 s->views[i].name))

@@ -139,6 +139,53 @@ static void free_saved(cw_rowdiff *rd)
 	rd->n_tables = 0;
 }
 
+static const char *find_col(char **cols, size_t n, const char *c);
+
+/* Keep of s's columns only its key and foreign-key columns: all a
+** foreign-key action can change (a cascade's delete, SET NULL, SET
+** DEFAULT, an ON UPDATE CASCADE). */
+static int keep_key_columns(const cw_schema_table *t, rd_saved *s)
+{
+	size_t i, j, k, o = 0;
+
+	for (i = 0; i < s->n_cols; i++) {
+		int keep = find_col(s->keys, s->n_keys, s->cols[i]) != NULL;
+		for (j = 0; !keep && j < t->n_fks; j++)
+			for (k = 0; !keep && k < t->fks[j].n; k++)
+				keep = t->fks[j].from[k] &&
+				       strcasecmp(t->fks[j].from[k],
+						  s->cols[i]) == 0;
+		if (keep)
+			s->cols[o++] = s->cols[i];
+		else
+			free(s->cols[i]);
+	}
+	s->n_cols = o;
+	return 0;
+}
+
+/* CREATE TEMP TABLE cw_b<serial>_<i> AS SELECT the saved columns (and
+** the rowid when it is the key) FROM main.q. */
+static char *copy_sql(const cw_rowdiff *rd, size_t i, const rd_saved *s,
+		      const char *q)
+{
+	cw_strbuf b = CW_STRBUF_INIT;
+	size_t c;
+
+	cw_strbuf_fmt(&b, "CREATE TEMP TABLE \"cw_b%u_%zu\" AS SELECT %s",
+		      rd->serial, i, s->n_keys ? "" : "rowid AS \"cw rowid\"");
+	for (c = 0; c < s->n_cols; c++) {
+		char *qc = cw_db_quote_ident(s->cols[c]);
+		if (qc == NULL)
+			b.is_oom = 1;
+		cw_strbuf_fmt(&b, "%s%s", c || !s->n_keys ? ", " : "",
+			      qc ? qc : "");
+		free(qc);
+	}
+	cw_strbuf_fmt(&b, " FROM main.%s", q);
+	return cw_strbuf_take(&b);
+}
+
 int cw_rowdiff_save(cw_rowdiff *rd, sqlite3 *db, const cw_schema *before,
 		    const unsigned char *hot, cw_error *err)
 {
@@ -168,10 +215,13 @@ int cw_rowdiff_save(cw_rowdiff *rd, sqlite3 *db, const cw_schema *before,
 			s->rows = -1;   /* no key to follow rows by */
 			continue;
 		}
+		if (hot && hot[i] == CW_ROWDIFF_KEYS &&
+		    keep_key_columns(t, s) != 0) {
+			rc = -1;
+			break;
+		}
 		q = cw_db_quote_ident(t->name);
-		sql = q ? sqlf("CREATE TEMP TABLE \"cw_b%u_%zu\" AS SELECT %s* "
-			       "FROM main.%s", rd->serial, i, s->n_keys ? "" :
-			       "rowid AS \"cw rowid\", ", q) : NULL;
+		sql = q ? copy_sql(rd, i, s, q) : NULL;
 		free(q);
 		if (sql == NULL) {
 			rc = -1;

@@ -49,9 +49,15 @@ typedef int (*cw_rowdiff_says_so)(void *ctx, const char *table,
 /* Called for each loss; 0, or a negative CW_E* code to stop. */
 typedef int (*cw_rowdiff_emit)(void *ctx, const cw_rowdiff_loss *loss);
 
-/* The tables of `before` (the schema model of db now) whose hot[i] is
-** nonzero (hot NULL: all) are copied aside.  0 or CW_ENOMEM; a table
-** that cannot be copied is not followed. */
+/* How much of a table to copy (hot[i]). */
+#define CW_ROWDIFF_SKIP 0
+#define CW_ROWDIFF_KEYS 1   /* its key and foreign-key columns: a table
+			    ** only foreign-key actions can reach */
+#define CW_ROWDIFF_ALL  2
+
+/* The tables of `before` (the schema model of db now) are copied aside
+** as hot[i] says (hot NULL: all of every table).  0 or CW_ENOMEM; a
+** table that cannot be copied is not followed. */
 int cw_rowdiff_save(cw_rowdiff *rd, sqlite3 *db, const cw_schema *before,
 		    const unsigned char *hot, cw_error *err);
 
