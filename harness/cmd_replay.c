@@ -48,8 +48,10 @@ static void on_progress(void *ctx, const char *stage, size_t k, size_t n)
 	if (s < 1 || s - p->shown < 1)
 		return;
 	p->shown = s;
-	msg_progress("replay: %s, migration %zu of %zu, %.1fs elapsed, "
-		     "%.0f migrations/s", stage, k, n, s, (double)k / s);
+	/* Upgrades count prefixes; the passes count migrations. */
+	msg_progress("replay: %s, %s %zu of %zu, %.1fs elapsed, %.1f/s",
+		     stage, strcmp(stage, "upgrade") == 0 ? "prefix" :
+		     "migration", k, n, s, (double)k / s);
 }
 
 /* The steps of the matrix and of the JUnit cases: which codes fail it. */
