@@ -81,71 +81,6 @@ static int model_of(run *x, sqlite3 *db, cw_schema *out)
 	return 0;
 }
 
-/* Is name spelled (case-insensitively) anywhere in text?  A superset of
-** "named by a statement": a false hit only costs a copy. */
-static int mentions(const char *text, const char *name)
-{
-	return text && name && name[0] && strcasestr(text, name) != NULL;
-}
-
-/* hot[i]: can the migration with this text touch s->tables[i]?  Tables
-** and views it names, and the tables named by triggers on a hot table or
-** view, wholly (CW_ROWDIFF_ALL); their foreign-key children, closed, in
-** their keys (CW_ROWDIFF_KEYS: a foreign-key action changes nothing
-** else).  Returns a calloc'd array or NULL when out of memory. */
-static unsigned char *hot_tables(const cw_schema *s, const char *text)
-{
-	unsigned char *hot = calloc(s->n_tables + 1, 1);
-	unsigned char *vhot = calloc(s->n_views + 1, 1);
-	size_t i, j;
-	int grew = 1;
-
-	if (hot == NULL || vhot == NULL) {
-		free(hot);
-		free(vhot);
-		return NULL;
-	}
-	for (i = 0; i < s->n_tables; i++)
-		hot[i] = mentions(text, s->tables[i].name) ? CW_ROWDIFF_ALL :
-			 CW_ROWDIFF_SKIP;
-	for (i = 0; i < s->n_views; i++)
-		vhot[i] = (unsigned char)mentions(text, s->views[i].name);
-	while (grew) {
-		grew = 0;
-		for (i = 0; i < s->n_tables; i++)
-			for (j = 0; !hot[i] && j < s->tables[i].n_fks; j++) {
-				const cw_schema_table *p = cw_schema_find(s,
-					s->tables[i].fks[j].parent);
-				if (p && hot[p - s->tables]) {
-					hot[i] = CW_ROWDIFF_KEYS;
-					grew = 1;
-				}
-			}
-		for (j = 0; j < s->n_triggers; j++) {
-			const cw_schema_object *tr = &s->triggers[j];
-			const cw_schema_table *on = cw_schema_find(s,
-								   tr->table);
-			int fires = on ? hot[on - s->tables] : 0;
-			for (i = 0; !fires && i < s->n_views; i++)
-				fires = vhot[i] && tr->table &&
-					strcasecmp(tr->table,
-						   s->views[i].name) == 0;
-			for (i = 0; fires && i < s->n_tables; i++)
-				if (hot[i] != CW_ROWDIFF_ALL &&
-				    mentions(tr->sql, s->tables[i].name)) {
-					hot[i] = CW_ROWDIFF_ALL;
-					grew = 1;
-				}
-			for (i = 0; fires && i < s->n_views; i++)
-				if (!vhot[i] && mentions(tr->sql,
-							 s->views[i].name))
-					vhot[i] = grew = 1;
-		}
-	}
-	free(vhot);
-	return hot;
-}
-
 static int push(run *x, cw_dv_kind kind, size_t k, const char *table,
 		const char *column, long long rows, long long lost)
 {
@@ -327,7 +262,7 @@ static int on_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 		rc = model_of(x, db, &s);
 		if (rc != 0)
 			return rc;
-		hot = hot_tables(&s, m->text.data);
+		hot = cw_rowdiff_reach(&s, (const char *const *)&m->text.data, 1);
 		rc = hot ? cw_rowdiff_save(&x->rd, db, &s, hot, x->err) :
 			   nomem(x);
 		free(hot);
@@ -368,7 +303,7 @@ static int measure(run *x, sqlite3 *db, size_t k)
 		return rc;
 	rc = cw_rowdiff_compare(&x->rd, db, &now, says_so, x, on_loss, x,
 				x->tags, n_tags, x->err);
-	hot = rc == 0 ? hot_tables(&now, x->f->migrations[k].text.data) :
+	hot = rc == 0 ? cw_rowdiff_reach(&now, (const char *const *)&x->f->migrations[k].text.data, 1) :
 		NULL;
 	if (rc == 0 && hot == NULL)
 		rc = nomem(x);

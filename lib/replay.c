@@ -47,6 +47,7 @@ typedef struct run {
 	image handoff;        /* a state with rows the next upgrade takes
 			      ** over (data NULL: none) */
 	unsigned char *upgraded; /* per prefix: its upgrade has run */
+	const char **texts;   /* each migration's SQL (NULL: unreadable) */
 } run;
 
 /* Does this run report prefix k? */
@@ -550,8 +551,15 @@ static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
 	int same = 1;
 	int rc = state_with_rows(x, k, rows, &db, &before);
 
-	if (rc == 0 && rows > 0)
-		rc = cw_rowdiff_digest(&dg, db, &before, x->err);
+	if (rc == 0 && rows > 0) {
+		/* Only what the rest of the history can reach can change. */
+		unsigned char *hot = cw_rowdiff_reach(&before, x->texts + k + 1,
+						      x->f->n_migrations - k -
+						      1);
+		rc = hot ? cw_rowdiff_digest(&dg, db, &before, hot, x->err) :
+			   nomem(x);
+		free(hot);
+	}
 	if (rc != 0)
 		goto done;
 	mo.table = x->o->table;
@@ -890,12 +898,16 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	x.err = err;
 	x.hw = calloc(f->n_migrations + 1, sizeof(*x.hw));
 	x.cache = cw_schema_cache_new();
+	x.texts = calloc(f->n_migrations + 1, sizeof(*x.texts));
+	for (k = 0; x.texts && k < f->n_migrations; k++)
+		x.texts[k] = f->migrations[k].text.data;
 	res->has_snapshot = calloc(f->n_migrations + 1, 1);
 	res->in_scope = calloc(f->n_migrations + 1, 1);
 	res->n = f->n_migrations;
 	if (x.hw == NULL || res->has_snapshot == NULL ||
-	    res->in_scope == NULL || x.cache == NULL) {
+	    res->in_scope == NULL || x.cache == NULL || x.texts == NULL) {
 		free(x.hw);
+		free(x.texts);
 		cw_schema_cache_free(x.cache);
 		return nomem(&x);
 	}
@@ -938,6 +950,7 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	cw_migfacts_free(&x.facts);
 	cw_datagen_names_free(&x.json);
 	cw_schema_cache_free(x.cache);
+	free(x.texts);
 	free(x.hw);
 	return rc;
 }

@@ -565,6 +565,85 @@ int cw_rowdiff_mark_vintage(sqlite3 *db, const cw_schema *s,
 	return rc;
 }
 
+/* ---- what a change can reach ---- */
+
+/* Is name spelled (case-insensitively) anywhere in text?  A superset of
+** "named by a statement": a false hit only costs a copy. */
+static int mentions(const char *text, const char *name)
+{
+	return text && name && name[0] && strcasestr(text, name) != NULL;
+}
+
+static int mentioned(const char *const *texts, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (mentions(texts[i], name))
+			return 1;
+	return 0;
+}
+
+/* hot[i]: can the migrations with these texts touch s->tables[i]?  Tables
+** and views it names, and the tables named by triggers on a hot table or
+** view, wholly (CW_ROWDIFF_ALL); their foreign-key children, closed, in
+** their keys (CW_ROWDIFF_KEYS: a foreign-key action changes nothing
+** else).  Returns a calloc'd array or NULL when out of memory. */
+unsigned char *cw_rowdiff_reach(const cw_schema *s, const char *const *texts,
+				 size_t n_texts)
+{
+	unsigned char *hot = calloc(s->n_tables + 1, 1);
+	unsigned char *vhot = calloc(s->n_views + 1, 1);
+	size_t i, j;
+	int grew = 1;
+
+	if (hot == NULL || vhot == NULL) {
+		free(hot);
+		free(vhot);
+		return NULL;
+	}
+	for (i = 0; i < s->n_tables; i++)
+		hot[i] = mentioned(texts, n_texts, s->tables[i].name) ? CW_ROWDIFF_ALL :
+			 CW_ROWDIFF_SKIP;
+	for (i = 0; i < s->n_views; i++)
+		vhot[i] = (unsigned char)mentioned(texts, n_texts,
+						    s->views[i].name);
+	while (grew) {
+		grew = 0;
+		for (i = 0; i < s->n_tables; i++)
+			for (j = 0; !hot[i] && j < s->tables[i].n_fks; j++) {
+				const cw_schema_table *p = cw_schema_find(s,
+					s->tables[i].fks[j].parent);
+				if (p && hot[p - s->tables]) {
+					hot[i] = CW_ROWDIFF_KEYS;
+					grew = 1;
+				}
+			}
+		for (j = 0; j < s->n_triggers; j++) {
+			const cw_schema_object *tr = &s->triggers[j];
+			const cw_schema_table *on = cw_schema_find(s,
+								   tr->table);
+			int fires = on ? hot[on - s->tables] : 0;
+			for (i = 0; !fires && i < s->n_views; i++)
+				fires = vhot[i] && tr->table &&
+					strcasecmp(tr->table,
+						   s->views[i].name) == 0;
+			for (i = 0; fires && i < s->n_tables; i++)
+				if (hot[i] != CW_ROWDIFF_ALL &&
+				    mentions(tr->sql, s->tables[i].name)) {
+					hot[i] = CW_ROWDIFF_ALL;
+					grew = 1;
+				}
+			for (i = 0; fires && i < s->n_views; i++)
+				if (!vhot[i] && mentions(tr->sql,
+							 s->views[i].name))
+					vhot[i] = grew = 1;
+		}
+	}
+	free(vhot);
+	return hot;
+}
+
 /* ---- digests ---- */
 
 struct rd_digest {
@@ -741,7 +820,7 @@ static int ensure_digest_fn(sqlite3 *db)
 }
 
 int cw_rowdiff_digest(cw_rowdigests *d, sqlite3 *db, const cw_schema *before,
-		      cw_error *err)
+		      const unsigned char *hot, cw_error *err)
 {
 	size_t i;
 
@@ -761,7 +840,7 @@ int cw_rowdiff_digest(cw_rowdigests *d, sqlite3 *db, const cw_schema *before,
 		    NULL)
 			return nomem(err);
 		g->rows = -1;
-		if (g->n_keys == 0 && t->without_rowid)
+		if ((g->n_keys == 0 && t->without_rowid) || (hot && !hot[i]))
 			continue;
 		if (!digest_table(db, t->name, g->keys, g->n_keys, g->cols,
 				  g->n_cols, -1, &g->rows, &g->keysum, g->sums))

@@ -49,6 +49,16 @@ typedef int (*cw_rowdiff_says_so)(void *ctx, const char *table,
 /* Called for each loss; 0, or a negative CW_E* code to stop. */
 typedef int (*cw_rowdiff_emit)(void *ctx, const cw_rowdiff_loss *loss);
 
+/* Which tables of s the statements in texts can change (a calloc'd
+** array parallel to s->tables, NULL when out of memory): the tables and
+** views they name (case-insensitively, anywhere: a superset) and those
+** named by triggers on one of them, wholly; the tables whose foreign
+** keys reach one of them, closed, in their keys.  SQLite changes rows
+** only through statements naming a table, foreign-key actions and
+** triggers, so no other table can lose a row. */
+unsigned char *cw_rowdiff_reach(const cw_schema *s, const char *const *texts,
+				size_t n_texts);
+
 /* How much of a table to copy (hot[i]). */
 #define CW_ROWDIFF_SKIP 0
 #define CW_ROWDIFF_KEYS 1   /* its key and foreign-key columns: a table
@@ -96,9 +106,10 @@ typedef struct cw_rowdigests {
 
 #define CW_ROWDIGESTS_INIT {NULL, 0}
 
-/* Digest every table of `before` (the schema model of db now). */
+/* Digest the tables of `before` (the schema model of db now) whose
+** hot[i] is nonzero (hot NULL: all); the others are not followed. */
 int cw_rowdiff_digest(cw_rowdigests *d, sqlite3 *db, const cw_schema *before,
-		      cw_error *err);
+		      const unsigned char *hot, cw_error *err);
 
 /* *same = 1 when every table of d that survives by name (and whose rows
 ** says() does not give up) kept its keys, and every surviving column

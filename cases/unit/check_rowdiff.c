@@ -65,7 +65,7 @@ static void measure(const char *change, int *same, found *f)
 	sqlite3 *db = fresh();
 
 	model(db, &before);
-	ck_assert_int_eq(cw_rowdiff_digest(&dg, db, &before, &err), 0);
+	ck_assert_int_eq(cw_rowdiff_digest(&dg, db, &before, NULL, &err), 0);
 	ck_assert_int_eq(sqlite3_exec(db, change, NULL, NULL, NULL), SQLITE_OK);
 	model(db, &after);
 	ck_assert_int_eq(cw_rowdiff_digest_same(&dg, db, &after, NULL, NULL,
