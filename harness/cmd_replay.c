@@ -14,6 +14,7 @@
 #include "../lib/folder.h"
 #include "../lib/replay.h"
 
+#include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,42 @@ static void head(FILE *out, const void *ctx)
 		}
 		fputc('\n', out);
 	}
+}
+
+/* The JSON report's own members: the run's numbers and the matrix, one
+** string per step with a character per prefix (as in the text). */
+static int json_fields(cJSON *root, const void *ctx)
+{
+	const replay_view *v = ctx;
+	const cw_replay_result *r = v->r;
+	cJSON *m = cJSON_CreateObject();
+	char *row = malloc(v->f->n_migrations + 1);
+	size_t s, k;
+	int ok = m != NULL && row != NULL;
+
+	ok = ok && cJSON_AddNumberToObject(root, "prefixes",
+					   (double)r->n_prefixes) &&
+	     cJSON_AddNumberToObject(root, "snapshots",
+				     (double)r->n_snapshots) &&
+	     cJSON_AddNumberToObject(root, "snapshots_equal",
+				     (double)r->n_snapshots_equal) &&
+	     cJSON_AddNumberToObject(root, "rows", (double)v->rows) &&
+	     cJSON_AddBoolToObject(root, "exhaustive", v->exhaustive) &&
+	     cJSON_AddNumberToObject(root, "upgrades_run",
+				     (double)r->n_upgrades_run);
+	for (s = 0; ok && s < N_STEPS; s++) {
+		for (k = 0; k < v->f->n_migrations; k++)
+			row[k] = cell(v, k, s);
+		row[k] = '\0';
+		ok = cJSON_AddStringToObject(m, steps[s].name, row) != NULL;
+	}
+	free(row);
+	if (!ok) {
+		cJSON_Delete(m);
+		return -1;
+	}
+	cJSON_AddItemToObject(root, "matrix", m);
+	return 0;
 }
 
 /* "I/N" (1-based I) into 0-based index and count; -1 if malformed. */
@@ -293,6 +330,7 @@ int cmd_replay(int argc, char **argv)
 	view.rows = ro.rows;
 	view.exhaustive = ro.exhaustive;
 	d.text_head = rc == 0 ? head : NULL;
+	d.json_fields = rc == 0 ? json_fields : NULL;
 	d.ctx = &view;
 	/* JUnit: one test case per prefix and step (the findings carry the
 	** prefix's tag, their code the step). */
