@@ -271,7 +271,9 @@ static int on_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	}
 	rc = x->o->fill ? x->o->fill(x->o->fill_ctx, db, k, x->err) :
 			  default_fill(x, db, k);
-	return rc < 0 ? rc : CW_HOOK_TRIAL;
+	/* A trial that passed is kept when running it again would do the
+	** same (the engine decides): each migration then runs once. */
+	return rc < 0 ? rc : CW_HOOK_TRIAL_KEEP;
 }
 
 static int after_piece(void *ctx, sqlite3 *db, size_t k, size_t p,
@@ -351,8 +353,8 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 	}
 	if (!failed && x->rd.n_tables > 0)
 		rc = measure(x, db, k);
-	/* The copies go with the trial's rollback. */
-	cw_rowdiff_drop(&x->rd, NULL);
+	/* Dropped here: a kept trial has no rollback to take them. */
+	cw_rowdiff_drop(&x->rd, db);
 	return rc;
 }
 

@@ -30,6 +30,9 @@ typedef struct run {
 	const char *table;
 	cw_error *err;
 	int trial;            /* a trial run is in progress */
+	int trial_special;    /* the trial followed transaction control or
+			      ** met a journal_mode PRAGMA: its run for real
+			      ** may differ, so it cannot be kept */
 	int virt_txn;         /* in a trial: the emulated transaction state */
 	cw_fk_violations fk_before; /* foreign keys off: violations per
 				   ** table before the migration */
@@ -222,6 +225,15 @@ static int emulate_txn(run *x, sqlite3_stmt *st, cw_prepared *res)
 	return 1;
 }
 
+/* Does sql start with PRAGMA?  (Whatever it sets may act differently
+** inside the trial's savepoint than for real.) */
+static int is_pragma(const char *sql)
+{
+	while (*sql == ' ' || (*sql >= '\t' && *sql <= '\r'))
+		sql++;
+	return strncasecmp(sql, "pragma", 6) == 0;
+}
+
 /* Prepare and step piece p of migration k as better-sqlite3's prepare()
 ** and run() do.  Fills o; 0 when it ran, 1 when it failed, or a negative
 ** code (busy, out of memory). */
@@ -240,6 +252,10 @@ static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
 			     pc->len, x->o->rule, x->err);
 	if (rc != 0)
 		return rc;
+	if (res->verdict == CW_PIECE_OK && x->trial &&
+	    (cw_stmtrule_txn_kind(sqlite3_sql(st)) != CW_TXN_NONE ||
+	     is_pragma(sqlite3_sql(st))))
+		x->trial_special = 1;
 	if (res->verdict == CW_PIECE_OK && x->trial &&
 	    emulate_txn(x, st, res)) {
 		sqlite3_finalize(st);
@@ -407,19 +423,24 @@ static int fk_violations(run *x, size_t k, int report)
 /* Try migration k inside a savepoint, hooks told is_trial, then undo it
 ** all: the rows a hook filled and everything the pieces did.  The
 ** connection's foreign-key flag is restored too (emulate_txn may have
-** changed it).  0, or a negative code. */
-static int trial(run *x, size_t k)
+** changed it).  With keep, a trial that passed without meeting
+** transaction control or a journal_mode PRAGMA is kept instead (its run
+** for real would do exactly the same): *kept says so.  0, or a negative
+** code. */
+static int trial(run *x, size_t k, int keep, int *kept)
 {
 	const cw_migrate_hooks *h = x->h;
 	int was_in_txn = !sqlite3_get_autocommit(x->db), fk = 1, failed = 0;
 	int rc = own_stmt(x, "SAVEPOINT cw_trial");
 
+	*kept = 0;
 	if (rc != 0)
 		return rc < 0 ? rc : CW_ESQL;
 	sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &fk);
 	if (h->before_migration(h->ctx, x->db, k, 1, x->err) < 0)
 		rc = -1;
 	x->trial = 1;
+	x->trial_special = 0;
 	x->virt_txn = was_in_txn;
 	if (rc == 0)
 		rc = run_pieces(x, k, 1, &failed);
@@ -428,8 +449,10 @@ static int trial(run *x, size_t k)
 	    h->after_migration(h->ctx, x->db, k, 1, failed, x->err) < 0)
 		rc = -1;
 	sqlite3_db_config(x->db, SQLITE_DBCONFIG_ENABLE_FKEY, fk, NULL);
-	sqlite3_exec(x->db, "ROLLBACK TO cw_trial; RELEASE cw_trial", NULL,
-		     NULL, NULL);
+	*kept = keep && rc == 0 && !failed && !x->trial_special;
+	sqlite3_exec(x->db, *kept ? "RELEASE cw_trial" :
+		     "ROLLBACK TO cw_trial; RELEASE cw_trial", NULL, NULL,
+		     NULL);
 	if (rc >= 0 && h->after_trial &&
 	    h->after_trial(h->ctx, x->db, k, failed, x->err) < 0)
 		rc = -1;
@@ -443,7 +466,7 @@ static int apply_one(run *x, size_t k)
 {
 	const cw_migrate_hooks *h = x->h;
 	cw_migrate_entry *e = &x->r->entries[k];
-	int rc = 0, failed = 0, want;
+	int rc = 0, failed = 0, want, kept = 0;
 
 	if (x->o->profile && !x->o->profile->foreign_keys &&
 	    (rc = fk_violations(x, k, 0)) != 0)
@@ -456,9 +479,11 @@ static int apply_one(run *x, size_t k)
 		x->r->stopped = 1;
 		return 2;
 	}
-	if (want == CW_HOOK_TRIAL && (rc = trial(x, k)) != 0)
+	if ((want == CW_HOOK_TRIAL || want == CW_HOOK_TRIAL_KEEP) &&
+	    (rc = trial(x, k, want == CW_HOOK_TRIAL_KEEP, &kept)) != 0)
 		return rc;
-	rc = run_pieces(x, k, 0, &failed);
+	if (!kept)
+		rc = run_pieces(x, k, 0, &failed);
 	if (rc == 0 && !failed)
 		rc = record(x, k);
 	if (rc < 0)

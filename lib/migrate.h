@@ -77,7 +77,14 @@ typedef enum cw_sequence {
 enum {
 	CW_HOOK_CONTINUE = 0,
 	CW_HOOK_TRIAL = 1,    /* before_migration: try it first */
-	CW_HOOK_STOP = 2      /* before_migration: end the run here */
+	CW_HOOK_STOP = 2,     /* before_migration: end the run here */
+	CW_HOOK_TRIAL_KEEP = 3 /* before_migration: try it first, and keep
+				** the trial when it passed without meeting
+				** transaction control or a journal_mode
+				** PRAGMA (running it again would do the same
+				** work for nothing); hooks then see the
+				** migration end with is_trial = 0 but no
+				** pieces of its own */
 };
 
 /* Where a statement of the migrator's own is recorded as failing. */
