@@ -60,7 +60,7 @@ static const struct step {
 	const char *name;
 	const char *codes;
 } steps[] = {
-	{"fresh apply", CW_R009},
+	{"fresh apply", CW_R002 "," CW_R003 "," CW_R009},
 	{"snapshot", CW_N006},
 	{"upgrade with data", CW_R007 "," CW_R011 "," CW_R012 "," CW_R013 ","
 	 CW_R014 "," CW_R015},

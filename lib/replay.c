@@ -931,9 +931,13 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 		rc = cw_db_open_scratch(&db, &path, NULL, err);
 	if (rc == 0) {
 		rc = cw_migrate_db(&r, db, f, &mo, err);
-		if (rc == CW_ESQL) {
+		if (rc == CW_ESQL || (rc == 0 && r.failure.has_failure)) {
+			/* A migration that fails on a fresh database: the
+			** prefixes from it on cannot be built (R002). */
+			rc = cw_migrate_diags(out, &r, f, CW_ESQL, err, NULL);
 			cw_error_clear(err);
-			rc = 0;
+			if (rc != CW_ENOMEM)
+				rc = 0;
 		}
 		if (rc == 0)
 			rc = upgrades(&x, db);
