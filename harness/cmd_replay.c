@@ -27,8 +27,9 @@ static const char usage[] =
 	"[--strict] [--table NAME] [--config FILE] [--foreign-keys on|off] "
 	"[--functions LIST]";
 
-/* Rows per table at head when --rows is not given. */
+/* Rows per table at head when --rows is not given, and at most. */
 #define DEFAULT_ROWS 100
+#define MAX_ROWS 1000000
 
 typedef struct progress {
 	struct timespec start;
@@ -267,8 +268,9 @@ int cmd_replay(int argc, char **argv)
 		return 2;
 	}
 	ro.rows = DEFAULT_ROWS;
-	if (rows && (v = opts_number(rows)) < 0) {
-		msg_error("--rows wants a number of rows, not '%s'", rows);
+	if (rows && ((v = opts_number(rows)) < 0 || v > MAX_ROWS)) {
+		msg_error("--rows wants a number of rows from 0 to %d, not "
+			  "'%s'", MAX_ROWS, rows);
 		return 2;
 	}
 	if (rows)
@@ -312,6 +314,9 @@ int cmd_replay(int argc, char **argv)
 		return 2;
 	}
 	/* Only per-prefix upgrades are worth processes. */
+	if (rc == 0 && n_jobs > 1 && !ro.exhaustive)
+		msg_warn("--jobs applies to --exhaustive; the default passes "
+			 "are linear and run in this process");
 	if (rc == 0 && n_jobs > 1 && ro.exhaustive)
 		rc = replay_jobs_run(&res, &diags, &folder, &ro, n_jobs, &err);
 	else if (rc == 0)
