@@ -369,6 +369,7 @@ static int fill(run *x, sqlite3 *db, size_t rows, cw_schema *s)
 	int rc;
 
 	so.skip_table = x->mtable;
+	so.cache = x->cache;
 	rc = cw_schema_read_db(s, db, &so, x->err);
 	if (rc != 0)
 		return rc;
@@ -397,6 +398,7 @@ static int compare_head(run *x, sqlite3 *db, size_t k)
 	int rc;
 
 	so.skip_table = x->mtable;
+	so.cache = x->cache;
 	rc = cw_schema_read_db(&up, db, &so, x->err);
 	if (rc != 0)
 		return rc;
@@ -480,6 +482,17 @@ static int load_prefix(run *x, sqlite3 *db, size_t k)
 	return rc;
 }
 
+/* The schema model of db (the run's cache helps: the states of one
+** history share most tables). */
+static int read_schema(run *x, sqlite3 *db, cw_schema *out)
+{
+	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
+
+	so.skip_table = x->mtable;
+	so.cache = x->cache;
+	return cw_schema_read_db(out, db, &so, x->err);
+}
+
 /* Prefix k's state with rows into a new connection *db, its schema
 ** model into before. */
 static int state_with_rows(run *x, size_t k, size_t rows, sqlite3 **db,
@@ -493,6 +506,7 @@ static int state_with_rows(run *x, size_t k, size_t rows, sqlite3 **db,
 	if (rc == 1) {
 		cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
 		so.skip_table = x->mtable;
+		so.cache = x->cache;
 		rc = cw_schema_read_db(before, *db, &so, x->err);
 	} else if (rc == 0 && rows > 0) {
 		rc = fill(x, *db, rows, before);
@@ -520,8 +534,7 @@ static int measure_losses(run *x, size_t k, size_t rows)
 		mo.profile = x->o->profile;
 		x->upgrade_from = k;
 		rc = cw_migrate_db(&r, db, x->f, &mo, x->err);
-		if (rc == 0 && (rc = cw_schema_read_db(&after, db, NULL,
-						       x->err)) == 0) {
+		if (rc == 0 && (rc = read_schema(x, db, &after)) == 0) {
 			rc = cw_rowdiff_compare(&rd, db, &after, batch_says, x,
 						on_batch_loss, x, NULL, 0,
 						x->err);
@@ -585,8 +598,7 @@ static int upgrade_real(run *x, size_t k, size_t rows, const char *why)
 	} else if (rc == 0) {
 		snprintf(what, sizeof(what), "upgrading a database at %s%s "
 			 "to head", m->entry->tag, rows ? " holding rows" : "");
-		if (rows > 0 && (rc = cw_schema_read_db(&after, db, NULL,
-							x->err)) == 0) {
+		if (rows > 0 && (rc = read_schema(x, db, &after)) == 0) {
 			rc = cw_rowdiff_digest_same(&dg, db, &after,
 						    batch_says, x, &same,
 						    x->err);
@@ -701,6 +713,7 @@ static int upgrades(run *x, sqlite3 *db)
 	if (x->n_images == 0 && !x->o->exhaustive)
 		return 0;
 	so.skip_table = x->mtable;
+	so.cache = x->cache;
 	rc = cw_schema_read_db(&head, db, &so, x->err);
 	if (rc != 0)
 		return rc;
@@ -840,6 +853,7 @@ static int data_pass(run *x, sqlite3 *head_db)
 	if (ev.unfilled)
 		x->res->unfilled = strdup(ev.unfilled);
 	so.skip_table = x->mtable;
+	so.cache = x->cache;
 	rc = cw_schema_read_db(&head, head_db, &so, x->err);
 	x->head = rc == 0 ? &head : NULL;
 	for (i = 0; rc == 0 && i < ev.n; i++) {
