@@ -12,11 +12,11 @@
 #include "plan.h"
 #include "rowdiff.h"
 #include "schema.h"
+#include "snapshot.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* A prefix whose upgrade to head skips entries: its state, kept. */
 typedef struct image {
@@ -83,33 +83,6 @@ static int skips_after(const run *x, size_t k)
 		    !(x->hw[k] < x->f->migrations[j].entry->when))
 			return 1;
 	return 0;
-}
-
-/* meta/NNNN_snapshot.json of entry k (NNNN its tag's number), if any. */
-static char *snapshot_path(const cw_folder *f, size_t k)
-{
-	const char *tag = f->migrations[k].entry ?
-			  f->migrations[k].entry->tag : NULL;
-	size_t n = 0, len;
-	struct stat st;
-	char *p;
-
-	if (tag == NULL)
-		return NULL;
-	while (tag[n] >= '0' && tag[n] <= '9')
-		n++;
-	if (n == 0)
-		return NULL;
-	len = strlen(f->dir) + n + 32;
-	p = malloc(len);
-	if (p == NULL)
-		return NULL;
-	snprintf(p, len, "%s/meta/%.*s_snapshot.json", f->dir, (int)n, tag);
-	if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
-		free(p);
-		return NULL;
-	}
-	return p;
 }
 
 static int was_there(const run *x, const char *line)
@@ -251,7 +224,7 @@ static int after_migration(void *ctx, sqlite3 *db, size_t k, int is_trial,
 		return 0;
 	x->res->n_prefixes++;
 	rc = check_rows(x, db, k);
-	snap = rc == 0 ? snapshot_path(x->f, k) : NULL;
+	snap = rc == 0 ? cw_snapshot_path(x->f, k) : NULL;
 	if (snap != NULL) {
 		x->res->has_snapshot[k] = 1;
 		rc = compare_snapshot(x, db, k, snap);

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define ZERO_ID "00000000-0000-0000-0000-000000000000"
 
@@ -286,4 +287,31 @@ int cw_snapshot_check(cw_diags *out, const cw_folder *f,
 	free(v);
 	free(meta);
 	return rc;
+}
+
+/* meta/NNNN_snapshot.json of entry k (NNNN its tag's number), if any. */
+char *cw_snapshot_path(const cw_folder *f, size_t k)
+{
+	const char *tag = f->migrations[k].entry ?
+			  f->migrations[k].entry->tag : NULL;
+	size_t n = 0, len;
+	struct stat st;
+	char *p;
+
+	if (tag == NULL)
+		return NULL;
+	while (tag[n] >= '0' && tag[n] <= '9')
+		n++;
+	if (n == 0)
+		return NULL;
+	len = strlen(f->dir) + n + 32;
+	p = malloc(len);
+	if (p == NULL)
+		return NULL;
+	snprintf(p, len, "%s/meta/%.*s_snapshot.json", f->dir, (int)n, tag);
+	if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+		free(p);
+		return NULL;
+	}
+	return p;
 }
