@@ -15,12 +15,13 @@
 
 static const char usage[] =
 	"cw check [DIR] [--format text|json|junit|github] [--report DIR] "
-	"[--strict] [--lock FILE] [--base GIT_REV]";
+	"[--strict] [--lock FILE] [--base GIT_REV] [--schema-sql FILE]";
 
 int cmd_check(int argc, char **argv)
 {
 	const char *format = NULL, *report = NULL, *strict = NULL;
 	const char *lock = NULL, *base = NULL, *now = NULL, *table = NULL;
+	const char *schema_sql = NULL;
 	profile_opts po = {NULL, NULL, NULL};
 	const opt table_[] = {
 		{"--format", "FMT", "text (default), json, junit or github",
@@ -33,6 +34,9 @@ int cmd_check(int argc, char **argv)
 		{"--base", "GIT_REV", "without a lock file, compare the "
 		 "migrations with this git revision", &base},
 		{"--table", "NAME", "migrations table name", &table},
+		{"--schema-sql", "FILE", "compare the head schema with "
+		 "schema.ts as `drizzle-kit export --sql` prints it",
+		 &schema_sql},
 		{"--now", "MS", "the time " CW_J008 " compares with (ms "
 		 "since the epoch; for reproducible runs)", &now},
 		PROFILE_OPTS_TABLE(po),
@@ -62,6 +66,7 @@ int cmd_check(int argc, char **argv)
 	}
 	o.lock_path = lock;
 	o.base_rev = base;
+	o.schema_sql = schema_sql;
 	memset(&folder, 0, sizeof(folder));
 	memset(&r, 0, sizeof(r));
 	r.dir = n_pos ? pos[0] : CW_DEFAULT_MIGRATIONS;

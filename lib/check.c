@@ -8,6 +8,7 @@
 #include "db.h"
 #include "lint.h"
 #include "lock.h"
+#include "schema_drift.h"
 #include "snapshot.h"
 #include "sqlscan.h"
 #include "stmtrule.h"
@@ -528,6 +529,8 @@ int cw_check_folder(cw_diags *out, cw_folder *folder, const char *dir,
 		rc = cw_lock_check(out, f, o, err);
 	if (rc == 0)
 		rc = cw_lint_check(out, f, o, err);
+	if (rc == 0 && o->schema_sql)
+		rc = cw_schema_drift_check(out, f, o->schema_sql, o, err);
 	if (rc == 0 && out->oom)
 		rc = cw_error_set(err, CW_ENOMEM, NULL, dir, 0,
 				  "out of memory collecting findings");

@@ -22,6 +22,8 @@
 **   lock.c     H  immutability lock / base           (cw_lock_check)
 **   lint.c     L  risky statements, the data-loss probe's verdicts and
 **                 its R007                           (cw_lint_check)
+**   schema_drift.c N007: schema.ts (exported SQL) against the head
+**                 schema, with --schema-sql      (cw_schema_drift_check)
 */
 #ifndef CW_CHECK_H
 #define CW_CHECK_H
@@ -39,9 +41,11 @@ typedef struct cw_check_options {
 	const char *table;      /* migrations table name, NULL = drizzle's */
 	const struct cw_profile *profile; /* how the app migrates; NULL =
 					  ** the stock migrator */
+	const char *schema_sql; /* `drizzle-kit export --sql` output to
+				** compare the head schema with, or NULL */
 } cw_check_options;
 
-#define CW_CHECK_OPTIONS_INIT {0, NULL, NULL, NULL, NULL}
+#define CW_CHECK_OPTIONS_INIT {0, NULL, NULL, NULL, NULL, NULL}
 
 /* Load dir (leniently) into *folder (the caller frees it with
 ** cw_folder_free, whatever the result) and run every family.  Returns 0

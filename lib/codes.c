@@ -158,6 +158,9 @@ static const cw_code_info table[] = {
 {"N006", CW_SEV_WARNING, "snapshot disagrees with the schema its migrations build",
  "drizzle-kit generate diffs against the snapshot, not the database: a hand-edited migration needs its snapshot regenerated (or the change made in schema.ts)",
  "0001 changes a column type in the snapshot that no statement of 0001_x.sql changes"},
+{"N007", CW_SEV_ERROR, "schema.ts and the migrations disagree",
+ "make them agree: generate a migration for a change made in schema.ts (drizzle-kit generate), or make a hand-written migration's change in schema.ts too; the hint says which the newest snapshot points at",
+ "tasks.priority: extra column: '' vs 'priority integer DEFAULT 0 NOT NULL'"},
 /* R: running the migrator. */
 {"R001", CW_SEV_WARNING, "migration will never run",
  "its when is not above the newest applied created_at, so drizzle skips it forever: give it a new migration with a current when",

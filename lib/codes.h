@@ -67,6 +67,7 @@
 #define CW_N004 "N004"
 #define CW_N005 "N005"
 #define CW_N006 "N006"
+#define CW_N007 "N007"
 #define CW_R001 "R001"
 #define CW_R002 "R002"
 #define CW_R003 "R003"

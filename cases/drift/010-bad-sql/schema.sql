@@ -1,0 +1,4 @@
+CREATE TABLE `a` (
+	`id` integer PRIMARY KEY
+);
+CREATE TABLE broken (;
