@@ -28,6 +28,24 @@ static int open_private(sqlite3 **db, cw_error *err)
 	return 0;
 }
 
+/* p past blanks and comments: where the next statement's first word is. */
+static const char *first_word(const char *p)
+{
+	for (;;) {
+		while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+			p++;
+		if (p[0] == '-' && p[1] == '-') {
+			while (*p && *p != '\n')
+				p++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			const char *e = strstr(p + 2, "*/");
+			p = e ? e + 2 : p + strlen(p);
+		} else {
+			return p;
+		}
+	}
+}
+
 int cw_schema_read_sql_file(cw_schema *out, const char *path, cw_error *err)
 {
 	cw_schema_options so = CW_SCHEMA_OPTIONS_INIT;
@@ -43,10 +61,26 @@ int cw_schema_read_sql_file(cw_schema *out, const char *path, cw_error *err)
 		cw_bytes_free(&t);
 		return rc;
 	}
-	/* Statement by statement, so a refused one is named by its line. */
+	/* Statement by statement, so a refused one is named by its line.
+	** A schema is CREATE statements: anything else (ATTACH, VACUUM
+	** INTO, PRAGMA, INSERT ...) is refused before it runs. */
 	for (p = t.data; rc == 0 && p && *p; p = tail) {
 		sqlite3_stmt *st = NULL;
-		int src = sqlite3_prepare_v2(db, p, -1, &st, &tail);
+		const char *w = first_word(p);
+		int src;
+		if (*w == '\0')
+			break;
+		if (strncasecmp(w, "CREATE", 6) != 0) {
+			int line, col;
+			cw_text_line_col(t.data, (size_t)(w - t.data), &line,
+					 &col);
+			rc = cw_error_set(err, CW_EINVAL, NULL, path, line,
+					  "%s:%d: only CREATE statements "
+					  "belong in an exported schema",
+					  path, line);
+			break;
+		}
+		src = sqlite3_prepare_v2(db, p, -1, &st, &tail);
 		if (src == SQLITE_OK && st != NULL) {
 			src = sqlite3_step(st);
 			if (src == SQLITE_DONE || src == SQLITE_ROW)
