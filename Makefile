@@ -212,7 +212,7 @@ browser-test: $(BUILD)/cw
 
 # The cw commands of the CI templates in docs/ci/, run on the fixture.
 ci-templates: $(BUILD)/cw
-	@CW=$(BUILD)/cw docs/ci/test-templates
+	@CW=$(BUILD)/cw cases/ci/test-templates.sh
 
 conformance: $(BUILD)/cw
 	@if [ -z "$(NODE)" ]; then \

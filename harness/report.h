@@ -131,6 +131,10 @@ int report_diag_markdown(FILE *out, const diag_report *r);
 ** checked", or "?" for anything else. */
 const char *report_cell_word(char c);
 
+/* Was column k of r's matrix checked at any step (a cell not '-')?  The
+** writers leave out the others: a shard's report lists its own. */
+int report_matrix_checked(const diag_report *r, size_t k);
+
 /* report_html.c: one self-contained page (no network, no script).
 ** Returns 0, or -1 if out of memory. */
 int report_diag_html(FILE *out, const diag_report *r);

@@ -173,7 +173,8 @@ static size_t html_timeline(FILE *out, const diag_report *r, size_t *owner)
 	return n;
 }
 
-/* The matrix with a row per prefix and a column per step. */
+/* The matrix with a row per prefix and a column per step (a prefix
+** not checked at any step, another shard's, has none). */
 static void html_matrix(FILE *out, const diag_report *r)
 {
 	const report_matrix *m = r->matrix;
@@ -190,6 +191,8 @@ static void html_matrix(FILE *out, const diag_report *r)
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);
 	for (k = 0; k < m->n_cols; k++) {
+		if (!report_matrix_checked(r, k))
+			continue;
 		fputs("<tr><th class=\"tag\">", out);
 		report_xml_put(out, m->col_name(r->ctx, k), 0);
 		fputs("</th>", out);

@@ -118,26 +118,38 @@ static int md_findings(FILE *out, const diag_report *r)
 	return 0;
 }
 
+int report_matrix_checked(const diag_report *r, size_t k)
+{
+	size_t s;
+
+	for (s = 0; s < r->matrix->n_rows; s++)
+		if (r->matrix->cell(r->ctx, s, k) != '-')
+			return 1;
+	return 0;
+}
+
 /* The matrix with a row per column-unit (prefix) and a column per row
 ** (step), which reads on a phone; folded when long. */
 static void md_matrix(FILE *out, const diag_report *r)
 {
 	const report_matrix *m = r->matrix;
-	size_t k, s, n_bad = 0;
+	size_t k, s, n_bad = 0, n = 0;
 
-	for (k = 0; k < m->n_cols; k++)
+	for (k = 0; k < m->n_cols; k++) {
+		n += (size_t)report_matrix_checked(r, k);
 		for (s = 0; s < m->n_rows; s++)
 			if (m->cell(r->ctx, s, k) == 'E') {
 				n_bad++;
 				break;
 			}
+	}
 	fputc('\n', out);
-	if (m->n_cols > MD_SHOWN)
+	if (n > MD_SHOWN)
 		fputs("<details><summary>", out);
 	md_put(out, m->title);
-	fprintf(out, ": %zu %s%s, %zu with an error", m->n_cols,
-		r->unit ? r->unit : "row", m->n_cols == 1 ? "" : "s", n_bad);
-	fputs(m->n_cols > MD_SHOWN ? "</summary>\n\n" : "\n\n", out);
+	fprintf(out, ": %zu %s%s, %zu with an error", n,
+		r->unit ? r->unit : "row", n == 1 ? "" : "s", n_bad);
+	fputs(n > MD_SHOWN ? "</summary>\n\n" : "\n\n", out);
 	fputs("| |", out);
 	for (s = 0; s < m->n_rows; s++) {
 		fputc(' ', out);
@@ -149,6 +161,8 @@ static void md_matrix(FILE *out, const diag_report *r)
 		fputs("---|", out);
 	fputc('\n', out);
 	for (k = 0; k < m->n_cols; k++) {
+		if (!report_matrix_checked(r, k))
+			continue;
 		fputs("| ", out);
 		md_put(out, m->col_name(r->ctx, k));
 		fputs(" |", out);
@@ -159,7 +173,7 @@ static void md_matrix(FILE *out, const diag_report *r)
 		}
 		fputc('\n', out);
 	}
-	if (m->n_cols > MD_SHOWN)
+	if (n > MD_SHOWN)
 		fputs("\n</details>\n", out);
 }
 
@@ -181,5 +195,8 @@ int report_diag_markdown(FILE *out, const diag_report *r)
 		return -1;
 	if (r->matrix != NULL && r->matrix->n_cols > 0)
 		md_matrix(out, r);
+	/* A blank line ends the last table, so that summaries appended one
+	** after another ($GITHUB_STEP_SUMMARY) stay apart. */
+	fputc('\n', out);
 	return 0;
 }
