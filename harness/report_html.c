@@ -79,6 +79,19 @@ static const char *sev_name(const cw_diag *g)
 	return cw_codes_severity_name(g->severity);
 }
 
+/* A finding's message, then its hint on a line of its own. */
+static void html_message(FILE *out, const cw_diag *g)
+{
+	fputs("<span class=\"message\">", out);
+	report_xml_put(out, g->message, 0);
+	fputs("</span>", out);
+	if (g->hint != NULL && g->hint[0]) {
+		fputs("<span class=\"hint\">hint: ", out);
+		report_xml_put(out, g->hint, 0);
+		fputs("</span>", out);
+	}
+}
+
 /* One finding as a list item of a migration: code, line, message,
 ** hint. */
 static void html_item(FILE *out, const cw_diag *g)
@@ -88,14 +101,8 @@ static void html_item(FILE *out, const cw_diag *g)
 	fprintf(out, "</code> %s", sev_name(g));
 	if (g->line > 0)
 		fprintf(out, " (line %d)", g->line);
-	fputs(": <span class=\"message\">", out);
-	report_xml_put(out, g->message, 0);
-	fputs("</span>", out);
-	if (g->hint != NULL && g->hint[0]) {
-		fputs("<span class=\"hint\">hint: ", out);
-		report_xml_put(out, g->hint, 0);
-		fputs("</span>", out);
-	}
+	fputs(": ", out);
+	html_message(out, g);
 	fputs("</li>\n", out);
 }
 
@@ -245,14 +252,8 @@ static int html_rest(FILE *out, const diag_report *r, const size_t *owner,
 		report_xml_put(out, g->file, 0);
 		if (g->line > 0)
 			fprintf(out, ":%d", g->line);
-		fputs("</code></td><td><span class=\"message\">", out);
-		report_xml_put(out, g->message, 0);
-		fputs("</span>", out);
-		if (g->hint != NULL && g->hint[0]) {
-			fputs("<span class=\"hint\">hint: ", out);
-			report_xml_put(out, g->hint, 0);
-			fputs("</span>", out);
-		}
+		fputs("</code></td><td>", out);
+		html_message(out, g);
 		fputs("</td></tr>\n", out);
 	}
 	fputs("</tbody></table></div></section>\n", out);
