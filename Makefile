@@ -2,7 +2,9 @@
 #
 #   make            build build/cw and build/libcw.a
 #   make deps       install missing Debian packages and the Node oracle
-#   make run        the main job on the bundled fixture project
+#                   (and chromium for the browser test, if it can)
+#   make run        the main job on the bundled fixture project; prints
+#                   where the HTML pages are, opens nothing
 #   make test       every test: unit suites, case folders, conformance
 #   make coverage   line/branch coverage of lib/ under reports/coverage
 #   make sanitize   the whole suite under ASan + UBSan
@@ -45,7 +47,8 @@ FIXTURE  := fixtures/codewalkers/apps/server/drizzle
 NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
-.PHONY: all deps deps-system deps-node run test unit cases kill-test conformance readme-check fuzz \
+.PHONY: all deps deps-system deps-node deps-browser run test unit cases kill-test conformance \
+	readme-check fuzz browser-test ci-templates \
 	coverage sanitize bench clean readme-codes codes-h codes-check
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
@@ -109,7 +112,7 @@ $(SQLITE_LIB):
 	mkdir -p build/sqlite; rm -rf $(SQLITE_DIR); mv $$tmp/out $(SQLITE_DIR)
 
 # ---- set-up: install only what is missing ----
-deps: deps-system deps-node
+deps: deps-system deps-node deps-browser
 
 deps-system:
 	@missing=""; \
@@ -128,6 +131,18 @@ deps-system:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    $$missing >/dev/null || exit 1; \
 	fi
+
+# Chromium is only for the browser test, which skips without it: a failed
+# install (no network, no sudo) is said and is not an error.  sudo -n, so
+# that it never waits for a password.
+deps-browser:
+	@command -v chromium >/dev/null || command -v chromium-browser \
+	  >/dev/null || { echo "make deps: installing chromium (browser test)"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO="sudo -n"; \
+	  { $$SUDO apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    chromium >/dev/null; } || echo "make deps: chromium could not be" \
+	    "installed; the browser test will be skipped"; }
 
 deps-node: $(if $(NODE),$(ORACLE)/node_modules/.cw-installed)
 
@@ -157,6 +172,9 @@ run: deps
 	$(BUILD)/cw verify-metrics --db $(BUILD)/run/fixture-data.db \
 		--report reports/verify-metrics
 	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay, reports/migrate, reports/backfill-metrics and reports/verify-metrics"
+	@for p in reports/check reports/replay reports/verify-metrics; do \
+	  echo "make run: page $(CURDIR)/$$p/index.html (summary.md beside it)"; \
+	  done
 	@echo "make run: database with 200 rows per table $(BUILD)/run/fixture-data.db;" \
 		"its expected backfill counts $(BUILD)/run/fixture-data.db.expected.json"
 
@@ -165,7 +183,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@log=$(BUILD)/test.log; \
 	{ $(MAKE) --no-print-directory readme-check unit cases kill-test \
-	    conformance 2>&1; \
+	    conformance browser-test ci-templates 2>&1; \
 	  echo $$? >$$log.rc; } | tee $$log; \
 	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
 	skipped=$$(sed -n 's/^SKIP \([^: ]*\).*/\1/p' $$log); \
@@ -187,6 +205,14 @@ cases: $(BUILD)/cw
 # cw backfill-metrics SIGKILLed 20 times at random moments (about 20 s).
 kill-test: $(BUILD)/cw
 	@CW=$(BUILD)/cw cases/backfill/kill-test.sh
+
+# index.html in headless Chromium (SKIP without it), a few seconds.
+browser-test: $(BUILD)/cw
+	@CW=$(BUILD)/cw cases/browser/browser-test.sh
+
+# The cw commands of the CI templates in docs/ci/, run on the fixture.
+ci-templates: $(BUILD)/cw
+	@CW=$(BUILD)/cw cases/ci/test-templates.sh
 
 conformance: $(BUILD)/cw
 	@if [ -z "$(NODE)" ]; then \

@@ -14,8 +14,9 @@
 #include <string.h>
 
 static const char usage[] =
-	"cw check [DIR] [--format text|json|junit|github] [--report DIR] "
-	"[--strict] [--lock FILE] [--base GIT_REV] [--schema-sql FILE]";
+	"cw check [DIR] [--format text|json|junit|github|markdown] "
+	"[--report DIR] [--strict] [--lock FILE] [--base GIT_REV] "
+	"[--schema-sql FILE]";
 
 int cmd_check(int argc, char **argv)
 {
@@ -24,10 +25,12 @@ int cmd_check(int argc, char **argv)
 	const char *schema_sql = NULL;
 	profile_opts po = {NULL, NULL, NULL};
 	const opt table_[] = {
-		{"--format", "FMT", "text (default), json, junit or github",
+		{"--format", "FMT", "text (default), json, junit, github or "
+		 "markdown",
 		 &format},
 		{"--report", "DIR", "also write summary.txt, report.json, "
-		 "junit.xml and github.txt there", &report},
+		 "junit.xml, github.txt, summary.md and index.html "
+		 "there", &report},
 		{"--strict", NULL, "warnings fail the check too", &strict},
 		{"--lock", "FILE", "lock file (default DIR/meta/cw.lock)",
 		 &lock},
@@ -56,7 +59,7 @@ int cmd_check(int argc, char **argv)
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
 	if (!report_format_known(format)) {
-		msg_error("unknown --format '%s' (text, json, junit, github)",
+		msg_error("unknown --format '%s' (" REPORT_FORMATS ")",
 			  format);
 		return 2;
 	}
@@ -81,14 +84,7 @@ int cmd_check(int argc, char **argv)
 	r.diags = &diags;
 	r.strict = strict != NULL;
 	r.status = report_diag_status(rc, &diags, r.strict);
-	if (!format || strcmp(format, "text") == 0)
-		report_check_text(stdout, &r);
-	else if (strcmp(format, "json") == 0)
-		report_check_json(stdout, &r);
-	else if (strcmp(format, "junit") == 0)
-		report_check_junit(stdout, &r);
-	else
-		report_check_github(stdout, &r);
+	report_check_print(stdout, format, &r);
 	/* Exit 2 always says why, whatever findings were printed before:
 	** a bad --base or --lock must not hide behind a lint warning. */
 	if (rc != 0)

@@ -23,7 +23,8 @@
 static const char usage[] =
 	"cw replay [DIR] [--rows N] [--seed S] [--from K] [--to K] "
 	"[--exhaustive] [--jobs N] [--shard I/N] "
-	"[--format text|json|junit|github] [--report DIR] "
+	"[--format text|json|junit|github|markdown] "
+	"[--report DIR] "
 	"[--strict] [--table NAME] [--config FILE] [--foreign-keys on|off] "
 	"[--functions LIST]";
 
@@ -103,6 +104,27 @@ static char cell(const replay_view *v, size_t k, size_t s)
 			c = 'n';
 	}
 	return c;
+}
+
+/* report_matrix hooks: the Markdown and HTML writers draw the same
+** matrix as the text head. */
+static const char *matrix_step(const void *ctx, size_t s)
+{
+	(void)ctx;
+	return s < N_STEPS ? steps[s].name : "?";
+}
+
+static const char *matrix_prefix(const void *ctx, size_t k)
+{
+	const replay_view *v = ctx;
+	const cw_migration *m = &v->f->migrations[k];
+
+	return m->entry && m->entry->tag ? m->entry->tag : "?";
+}
+
+static char matrix_cell(const void *ctx, size_t s, size_t k)
+{
+	return cell(ctx, k, s);
 }
 
 static void head(FILE *out, const void *ctx)
@@ -222,10 +244,12 @@ int cmd_replay(int argc, char **argv)
 	const char *shard = NULL;
 	profile_opts po = {NULL, NULL, NULL};
 	const opt table_[] = {
-		{"--format", "FMT", "text (default), json, junit or github",
+		{"--format", "FMT", "text (default), json, junit, github or "
+		 "markdown",
 		 &format},
 		{"--report", "DIR", "also write summary.txt, report.json, "
-		 "junit.xml and github.txt there", &report},
+		 "junit.xml, github.txt, summary.md and index.html "
+		 "there", &report},
 		{"--strict", NULL, "warnings fail the replay too", &strict},
 		{"--table", "NAME", "migrations table name", &table},
 		{"--rows", "N", "rows per table at head, written in vintages "
@@ -252,6 +276,8 @@ int cmd_replay(int argc, char **argv)
 	report_case *cases = NULL;
 	progress prog;
 	replay_view view;
+	report_matrix matrix = {"prefix x step", N_STEPS, 0, matrix_step,
+				matrix_prefix, matrix_cell};
 	const char *pos[1] = {NULL};
 	const char *dir;
 	size_t n_pos, i, s, n_jobs = 1;
@@ -263,7 +289,7 @@ int cmd_replay(int argc, char **argv)
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
 	if (!report_format_known(format)) {
-		msg_error("unknown --format '%s' (text, json, junit, github)",
+		msg_error("unknown --format '%s' (" REPORT_FORMATS ")",
 			  format);
 		return 2;
 	}
@@ -336,6 +362,8 @@ int cmd_replay(int argc, char **argv)
 	view.exhaustive = ro.exhaustive;
 	d.text_head = rc == 0 ? head : NULL;
 	d.json_fields = rc == 0 ? json_fields : NULL;
+	matrix.n_cols = folder.n_migrations;
+	d.matrix = rc == 0 ? &matrix : NULL;
 	d.ctx = &view;
 	/* JUnit: one test case per prefix and step (the findings carry the
 	** prefix's tag, their code the step). */

@@ -13,8 +13,9 @@
 #include <string.h>
 
 static const char usage[] =
-	"cw verify-metrics [--db FILE] [--format text|json|junit|github] "
-	"[--report DIR] [--batch-size N] [--busy-timeout MS] "
+	"cw verify-metrics [--db FILE] "
+	"[--format text|json|junit|github|markdown] [--report DIR] "
+	"[--batch-size N] [--busy-timeout MS] "
 	"[--migrations DIR]";
 
 int cmd_verify_metrics(int argc, char **argv)
@@ -24,10 +25,12 @@ int cmd_verify_metrics(int argc, char **argv)
 	const opt table[] = {
 		{"--db", "FILE", "database file (default: $CW_DB, else "
 		 CW_DEFAULT_DB ")", &db},
-		{"--format", "FMT", "text (default), json, junit or github",
+		{"--format", "FMT", "text (default), json, junit, github or "
+		 "markdown",
 		 &format},
 		{"--report", "DIR", "also write summary.txt, report.json, "
-		 "junit.xml and github.txt there", &report},
+		 "junit.xml, github.txt, summary.md and index.html "
+		 "there", &report},
 		{"--batch-size", "N", "chunks per keyset query (default "
 		 "500)", &batch},
 		{"--busy-timeout", "MS", "wait this long for a locked "
@@ -53,7 +56,7 @@ int cmd_verify_metrics(int argc, char **argv)
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
 	if (!report_format_known(format)) {
-		msg_error("unknown --format '%s' (text, json, junit, github)",
+		msg_error("unknown --format '%s' (" REPORT_FORMATS ")",
 			  format);
 		return 2;
 	}

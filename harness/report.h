@@ -2,14 +2,16 @@
 ** report.h - writers that turn lib results into text or JSON for people
 ** and machines.  They only format; every decision is made in lib/.
 **
-** The diagnostics report (report_check.c, report_dir.c) is the one writer
-** of findings for every command: compiler-style text, a JSON object,
-** JUnit XML, GitHub workflow annotations, and `--report DIR` holding all
-** four, each file replaced atomically.  A command describes its run in a
-** diag_report and hands it to a writer.  Whatever a finding's message
-** holds, the machine formats come out valid: invalid UTF-8 becomes
-** U+FFFD, JSON escapes control characters, XML escapes line breaks in
-** attributes and drops the characters XML 1.0 cannot carry.
+** The diagnostics report (report_check.c, report_markdown.c,
+** report_html.c, report_dir.c) is the one writer of findings for every
+** command: compiler-style text, a JSON object, JUnit XML, GitHub workflow
+** annotations, Markdown for a job summary, and `--report DIR` holding
+** those and a self-contained index.html, each file replaced atomically.
+** A command describes its run in a diag_report and hands it to a writer.
+** Whatever a finding's message holds, the machine formats come out
+** valid: invalid UTF-8 becomes U+FFFD, JSON escapes control characters,
+** XML escapes line breaks in attributes and drops the characters XML 1.0
+** cannot carry, HTML and Markdown turn markup characters into text.
 */
 #ifndef CW_REPORT_H
 #define CW_REPORT_H
@@ -41,6 +43,22 @@ typedef struct report_case {
 } report_case;
 
 /*
+** A grid of results with one column per unit, drawn by the Markdown and
+** HTML writers (replay's prefix x step matrix).  Both draw it with a row
+** per column-unit (a prefix per row reads on a phone).  Each hook gets
+** diag_report's ctx.  A cell is '.' passed, 'E' error, 'w' warning, 'n'
+** note or '-' not checked; anything else is drawn as '?'.
+*/
+typedef struct report_matrix {
+	const char *title;        /* "prefix x step" */
+	size_t n_rows;            /* steps */
+	size_t n_cols;            /* prefixes */
+	const char *(*row_name)(const void *ctx, size_t row);
+	const char *(*col_name)(const void *ctx, size_t col);
+	char (*cell)(const void *ctx, size_t row, size_t col);
+} report_matrix;
+
+/*
 ** What a command hands the writers.  Everything is borrowed.
 **
 **   text:   text_head lines, one compiler-style finding after another,
@@ -51,6 +69,11 @@ typedef struct report_case {
 **           <testcase> per report_case; errors fail them (warnings too
 **           when strict).
 **   GitHub: one ::error/::warning/::notice line per finding.
+**   Markdown: a verdict line, the findings as a table (errors first; past
+**           the first few, folded in <details>), then the matrix if any.
+**   HTML:   (index.html in --report DIR) the verdict, a timeline of the
+**           report_cases that carry a tag (a migration each, in order),
+**           each with its status and findings, the matrix, every finding.
 **
 ** cw migrate, for one, would fill title "cw migrate", command "migrate",
 ** subject the database, unit "migration", a json_fields hook adding db,
@@ -74,10 +97,14 @@ typedef struct diag_report {
 	int (*json_fields)(struct cJSON *root, const void *ctx);
 	/* Optional: lines the text writer prints before the findings. */
 	void (*text_head)(FILE *out, const void *ctx);
-	const void *ctx;          /* handed to both hooks */
+	const report_matrix *matrix;  /* optional, see report_matrix */
+	const void *ctx;          /* handed to every hook */
 } diag_report;
 
-/* 1 if format is text, json, junit or github (NULL means text). */
+/* The formats --format takes, for usage and error messages. */
+#define REPORT_FORMATS "text, json, junit, github or markdown"
+
+/* 1 if format is text, json, junit, github or markdown (NULL: text). */
 int report_format_known(const char *format);
 
 /* r in that format (NULL: text); format must be known. */
@@ -97,12 +124,49 @@ int report_diag_junit(FILE *out, const diag_report *r);
 
 void report_diag_github(FILE *out, const diag_report *r);
 
-/* Write summary.txt, report.json, junit.xml and github.txt under dir
-** (made if needed).  Every file is written to a temporary file beside it
-** and all are fsynced before the first is renamed into place, so a
-** failure while writing leaves dir as it was and none is ever seen half
-** written.  Returns 0 or a negative CW_E* code; err names the file and
-** what the OS said, and errno is left as the failing call set it. */
+/* report_markdown.c.  Returns 0, or -1 if out of memory. */
+int report_diag_markdown(FILE *out, const diag_report *r);
+
+/* A matrix cell in words: "ok", "error", "warning", "note", "not
+** checked", or "?" for anything else. */
+const char *report_cell_word(char c);
+
+/* Was column k of r's matrix checked at any step (a cell not '-')?  The
+** writers leave out the others: a shard's report lists its own. */
+int report_matrix_checked(const diag_report *r, size_t k);
+
+/* report_html.c: one self-contained page (no network, no script).
+** Returns 0, or -1 if out of memory. */
+int report_diag_html(FILE *out, const diag_report *r);
+
+/* Does finding g belong to test case c?  See report_case. */
+int report_case_has(const report_case *c, const cw_diag *g);
+
+/* The verdict of a run with this exit status: "passed" (0), "failed"
+** (1), "could not run" (2, or anything else). */
+const char *report_verdict_word(int status);
+
+/* `1 error, 0 warnings, 0 notes in N UNITs`, no newline (the "in" part
+** only when r has a unit). */
+void report_counts(FILE *out, const diag_report *r);
+
+/* Findings in the order people read them: errors, then warnings, then
+** notes, each in the report's order.  A malloc'd array of indexes into
+** r->diags (the caller frees it), or NULL if out of memory (or none). */
+size_t *report_diag_order(const diag_report *r);
+
+/* s as XML/HTML character data (see report_check.c): &, <, >, " become
+** references, invalid UTF-8 and control characters U+FFFD; in an
+** attribute (is_attr) LF, CR and tab become references. */
+void report_xml_put(FILE *out, const char *s, int is_attr);
+
+/* Write summary.txt, report.json, junit.xml, github.txt, summary.md and
+** index.html under dir (made if needed).  Every file is written to a
+** temporary file beside it and all are fsynced before the first is
+** renamed into place, so a failure while writing leaves dir as it was
+** and none is ever seen half written.  Returns 0 or a negative CW_E*
+** code; err names the file and what the OS said, and errno is left as
+** the failing call set it. */
 int report_diag_dir(const char *dir, const diag_report *r, cw_error *err);
 
 /* Make every string of a cJSON tree, keys too, valid UTF-8: invalid
@@ -176,10 +240,9 @@ typedef struct check_report {
 	char profile[512];        /* the migrator profile checked against */
 } check_report;
 
-void report_check_text(FILE *out, const check_report *r);
-int report_check_json(FILE *out, const check_report *r);
-void report_check_junit(FILE *out, const check_report *r);
-void report_check_github(FILE *out, const check_report *r);
+/* r in format (NULL: text); format must be known. */
+void report_check_print(FILE *out, const char *format,
+			const check_report *r);
 
 /* report_diag_dir for check.  Returns 0 or -1 (errno set). */
 int report_check_dir(const char *dir, const check_report *r);

@@ -29,7 +29,7 @@
 ** parser turns the raw characters into spaces (attribute-value
 ** normalisation).  CR is one in an element too, or CR LF would read as LF.
 */
-static void xml_put(FILE *out, const char *s, int is_attr)
+void report_xml_put(FILE *out, const char *s, int is_attr)
 {
 	size_t len = s ? strlen(s) : 0, i = 0;
 
@@ -130,20 +130,61 @@ int report_json_repair(cJSON *node)
 
 /* ---- the generic writers ---- */
 
-static void summary(FILE *out, const char *what, const cw_diags *d,
-		    const char *unit, size_t n_units)
+static void counts(FILE *out, const cw_diags *d, const char *unit,
+		   size_t n_units)
 {
 	size_t e = cw_diags_count(d, CW_SEV_ERROR);
 	size_t w = cw_diags_count(d, CW_SEV_WARNING);
 	size_t n = cw_diags_count(d, CW_SEV_NOTE);
 
-	fprintf(out, "%s: %zu error%s, %zu warning%s, %zu note%s", what, e,
+	fprintf(out, "%zu error%s, %zu warning%s, %zu note%s", e,
 		e == 1 ? "" : "s", w, w == 1 ? "" : "s", n,
 		n == 1 ? "" : "s");
 	if (unit != NULL)
 		fprintf(out, " in %zu %s%s", n_units, unit,
 			n_units == 1 ? "" : "s");
+}
+
+static void summary(FILE *out, const char *what, const cw_diags *d,
+		    const char *unit, size_t n_units)
+{
+	fprintf(out, "%s: ", what);
+	counts(out, d, unit, n_units);
 	fputc('\n', out);
+}
+
+void report_counts(FILE *out, const diag_report *r)
+{
+	counts(out, r->diags, r->unit, r->n_units);
+}
+
+const char *report_verdict_word(int status)
+{
+	return status == 0 ? "passed" : status == 1 ? "failed" :
+	       "could not run";
+}
+
+size_t *report_diag_order(const diag_report *r)
+{
+	static const cw_severity order[] = {CW_SEV_ERROR, CW_SEV_WARNING,
+					    CW_SEV_NOTE};
+	size_t *idx = malloc((r->diags->n ? r->diags->n : 1) *
+			     sizeof(*idx));
+	size_t n = 0, i, s;
+
+	if (idx == NULL)
+		return NULL;
+	for (s = 0; s < 3; s++)
+		for (i = 0; i < r->diags->n; i++)
+			if (r->diags->items[i].severity == order[s])
+				idx[n++] = i;
+	/* A severity outside the three still gets its row, last. */
+	for (i = 0; i < r->diags->n && n < r->diags->n; i++)
+		if (r->diags->items[i].severity != CW_SEV_ERROR &&
+		    r->diags->items[i].severity != CW_SEV_WARNING &&
+		    r->diags->items[i].severity != CW_SEV_NOTE)
+			idx[n++] = i;
+	return idx;
 }
 
 void report_summary_line(FILE *out, const char *what, const cw_diags *d,
@@ -156,7 +197,8 @@ int report_format_known(const char *format)
 {
 	return format == NULL || strcmp(format, "text") == 0 ||
 	       strcmp(format, "json") == 0 || strcmp(format, "junit") == 0 ||
-	       strcmp(format, "github") == 0;
+	       strcmp(format, "github") == 0 ||
+	       strcmp(format, "markdown") == 0;
 }
 
 void report_diag_print(FILE *out, const char *format, const diag_report *r)
@@ -167,6 +209,8 @@ void report_diag_print(FILE *out, const char *format, const diag_report *r)
 		report_diag_json(out, r);
 	else if (strcmp(format, "junit") == 0)
 		report_diag_junit(out, r);
+	else if (strcmp(format, "markdown") == 0)
+		report_diag_markdown(out, r);
 	else
 		report_diag_github(out, r);
 }
@@ -226,8 +270,7 @@ int report_diag_json(FILE *out, const diag_report *r)
 	return report_print_json(out, root);
 }
 
-/* Does finding g belong to test case c?  See report_case. */
-static int in_case(const cw_diag *g, const report_case *c)
+int report_case_has(const report_case *c, const cw_diag *g)
 {
 	if (c->codes && !strstr(c->codes, g->code))
 		return 0;
@@ -245,25 +288,25 @@ static int junit_case(FILE *out, const diag_report *r, const report_case *c)
 	size_t i, n_fail = 0;
 
 	fputs("    <testcase classname=\"", out);
-	xml_put(out, c->classname, 1);
+	report_xml_put(out, c->classname, 1);
 	fputs("\" name=\"", out);
-	xml_put(out, c->name, 1);
+	report_xml_put(out, c->name, 1);
 	fputs("\">\n", out);
 	for (i = 0; i < r->diags->n; i++) {
 		const cw_diag *g = &r->diags->items[i];
 		int fails = g->severity == CW_SEV_ERROR ||
 			    (r->strict && g->severity == CW_SEV_WARNING);
-		if (!fails || !in_case(g, c))
+		if (!fails || !report_case_has(c, g))
 			continue;
 		n_fail++;
 		fputs("      <failure type=\"", out);
-		xml_put(out, g->code, 1);
+		report_xml_put(out, g->code, 1);
 		fputs("\" message=\"", out);
-		xml_put(out, g->message, 1);
+		report_xml_put(out, g->message, 1);
 		fputs("\">", out);
-		xml_put(out, g->file, 0);
+		report_xml_put(out, g->file, 0);
 		fprintf(out, ":%d: ", g->line);
-		xml_put(out, g->hint, 0);
+		report_xml_put(out, g->hint, 0);
 		fputs("</failure>\n", out);
 	}
 	fputs("    </testcase>\n", out);
@@ -287,11 +330,11 @@ int report_diag_junit(FILE *out, const diag_report *r)
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
 	fputs("<testsuites name=\"", out);
-	xml_put(out, r->title, 1);
+	report_xml_put(out, r->title, 1);
 	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\">\n", r->n_cases,
 		n_failed);
 	fputs("  <testsuite name=\"", out);
-	xml_put(out, r->subject, 1);
+	report_xml_put(out, r->subject, 1);
 	fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
 		r->n_cases, n_failed);
 	fwrite(cases, 1, len, out);
@@ -399,41 +442,15 @@ static diag_report as_diag_report(const check_report *r,
 	return d;
 }
 
-void report_check_text(FILE *out, const check_report *r)
+void report_check_print(FILE *out, const char *format,
+			const check_report *r)
 {
 	report_case *cases;
 	diag_report d = as_diag_report(r, &cases);
 
-	report_diag_text(out, &d);
-	free(cases);
-}
-
-int report_check_json(FILE *out, const check_report *r)
-{
-	report_case *cases;
-	diag_report d = as_diag_report(r, &cases);
-	int rc = report_diag_json(out, &d);
-
-	free(cases);
-	return rc;
-}
-
-void report_check_junit(FILE *out, const check_report *r)
-{
-	report_case *cases;
-	diag_report d = as_diag_report(r, &cases);
-
-	if (cases != NULL)
-		report_diag_junit(out, &d);
-	free(cases);
-}
-
-void report_check_github(FILE *out, const check_report *r)
-{
-	report_case *cases;
-	diag_report d = as_diag_report(r, &cases);
-
-	report_diag_github(out, &d);
+	/* JUnit without its test cases would be a wrong report. */
+	if (cases != NULL || format == NULL || strcmp(format, "junit") != 0)
+		report_diag_print(out, format, &d);
 	free(cases);
 }
 

@@ -2,7 +2,7 @@
 ** report_dir.c - `--report DIR`: every format of one run, written whole.
 **
 ** Each file goes through lib/atomicfile: a temporary file beside it,
-** fsynced, renamed.  All four are written and synced before the first
+** fsynced, renamed.  All of them are written and synced before the first
 ** rename, so a failure while writing (a full disk, a read-only folder)
 ** changes nothing, and a reader (a CI upload step) never sees half a
 ** report.
@@ -58,6 +58,8 @@ static const struct {
 	{"report.json", report_diag_json},
 	{"junit.xml", report_diag_junit},
 	{"github.txt", put_github},
+	{"summary.md", report_diag_markdown},
+	{"index.html", report_diag_html},
 };
 
 #define N_FORMATS (sizeof(formats) / sizeof(*formats))

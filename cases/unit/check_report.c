@@ -2,8 +2,9 @@
 ** check_report.c - the diagnostics report (harness/report_check.c and
 ** harness/report_dir.c): whatever bytes a finding holds, JSON comes out
 ** strict and valid UTF-8, JUnit attributes keep their line breaks, GitHub
-** annotations stay one line; the generic report's hooks, test cases and
-** counts; `--report DIR` written whole or not at all.
+** annotations stay one line, Markdown and HTML carry no markup from a
+** message; the generic report's hooks, test cases, matrix and counts;
+** `--report DIR` written whole or not at all.
 **
 ** The writers live in the cw command, not in libcw, so this suite
 ** compiles them in.
@@ -12,6 +13,8 @@
 #include "../../harness/msg.c"
 #include "../../harness/report_check.c"
 #include "../../harness/report_dir.c"
+#include "../../harness/report_html.c"
+#include "../../harness/report_markdown.c"
 #include "../../harness/report_migrate.c"
 #include "../../lib/jsonstrict.h"
 
@@ -305,6 +308,114 @@ START_TEST(test_github_escapes)
 }
 END_TEST
 
+/* The nasty message in a Markdown table cell: one line, no markup. */
+START_TEST(test_markdown_escapes)
+{
+	cw_diags d = diags_of_nasty();
+	diag_report r = report_of(&d, NULL, 0);
+	char *text = NULL;
+	size_t len = 0;
+
+	CAPTURE(text, len, report_diag_markdown(out, &r));
+	ck_assert_msg(cw_text_utf8_is_valid(text, len), "not UTF-8");
+	ck_assert_ptr_nonnull(strstr(text, "### cw t" R3 ": failed\n"));
+	ck_assert_msg(strstr(text, "| S004 | warning | dir/0000\\_"
+		R3 ".sql:4 | a" R3 "(b" R3 "\\|" R3 R3 " " R3 R3 R3
+		"\xEF\xBF\xBE \"q\" \\\\ &lt;&amp;&gt; %:, <br> end<br>hint: hint a"),
+		"%s", text);
+	/* Warnings before notes, whatever the report's order. */
+	ck_assert_ptr_nonnull(strstr(strstr(text, "| S004 "),
+				     "| N004 | note | dir/meta/j.json | "));
+	ck_assert_ptr_null(strstr(text, "<&>"));
+	free(text);
+	cw_diags_free(&d);
+}
+END_TEST
+
+/* The nasty message in index.html: text, in the timeline entry of the
+** migration it is tagged with; the untagged one among the others. */
+START_TEST(test_html_escapes)
+{
+	static const report_case cases[] = {
+		{"migrations", "0000_\xC3", 0, "0000_\xC3", NULL, NULL},
+	};
+	cw_diags d = diags_of_nasty();
+	diag_report r = report_of(&d, cases, 1);
+	char *text = NULL, *at;
+	size_t len = 0, n = 0;
+
+	CAPTURE(text, len, report_diag_html(out, &r));
+	ck_assert_msg(cw_text_utf8_is_valid(text, len), "not UTF-8");
+	ck_assert_ptr_nonnull(strstr(text, "<p id=\"verdict\" class=\"verdict "
+				     "failed\">failed: 0 errors, 1 warning"));
+	for (at = text; (at = strstr(at, "<li class=\"migration ")); at++)
+		n++;
+	ck_assert_uint_eq(n, 1);
+	at = strstr(text, "<li class=\"migration warning\" data-status=\""
+		    "warning\"><span class=\"tag\">0000_" R3 "</span>");
+	ck_assert_ptr_nonnull(at);
+	ck_assert_ptr_nonnull(strstr(at, "<span class=\"message\">a" R3
+		"(b" R3 "|" R3 R3 " " R3 R3 "\x7F" R3 " &quot;q&quot; \\ "
+		"&lt;&amp;&gt; %:,&#13;\n\tend</span>"));
+	ck_assert_ptr_nonnull(strstr(at, "<h2>Other findings</h2>"));
+	ck_assert_ptr_nonnull(strstr(strstr(at, "Other findings"), "N004"));
+	ck_assert_ptr_null(strstr(text, "<&>"));
+	ck_assert_ptr_null(strstr(text, "<script"));
+	free(text);
+	cw_diags_free(&d);
+}
+END_TEST
+
+static const char *mx_row(const void *ctx, size_t s)
+{
+	(void)ctx;
+	return s ? "step <2>" : "step 1";
+}
+
+static const char *mx_col(const void *ctx, size_t k)
+{
+	(void)ctx;
+	return k == 0 ? "0000_a" : k == 1 ? "0001_b" : "0002_c";
+}
+
+/* 0001_b was not checked at all (another shard's): no row for it. */
+static char mx_cell(const void *ctx, size_t s, size_t k)
+{
+	(void)ctx;
+	return k == 1 ? '-' : k == 2 && s == 1 ? 'E' : '.';
+}
+
+START_TEST(test_matrix)
+{
+	static const report_matrix m = {"prefix x step", 2, 3, mx_row,
+					mx_col, mx_cell};
+	cw_diags d = CW_DIAGS_INIT;
+	diag_report r = report_of(&d, NULL, 0);
+	char *text = NULL, *at;
+	size_t len = 0, n = 0;
+
+	r.matrix = &m;
+	CAPTURE(text, len, report_diag_markdown(out, &r));
+	ck_assert_ptr_nonnull(strstr(text, "No findings.\n\nprefix x step: 2 "
+				     "migrations, 1 with an error\n\n"
+				     "| | step 1 | step &lt;2&gt; |\n"
+				     "|---|---|---|\n"
+				     "| 0000\\_a | ok | ok |\n"
+				     "| 0002\\_c | ok | **error** |\n"));
+	free(text);
+	text = NULL;
+	CAPTURE(text, len, report_diag_html(out, &r));
+	for (at = text; (at = strstr(at, "<tr><th class=\"tag\">")); at++)
+		n++;
+	ck_assert_uint_eq(n, 2);
+	ck_assert_ptr_null(strstr(text, "0001_b"));
+	ck_assert_ptr_nonnull(strstr(text, "<th class=\"tag\">0002_c</th>"
+		"<td class=\"c-ok\" title=\"ok\">ok</td><td class=\"c-error\""
+		" title=\"error\">error</td></tr>"));
+	free(text);
+}
+END_TEST
+
 static void head(FILE *out, const void *ctx)
 {
 	fprintf(out, "head %s\n", (const char *)ctx);
@@ -359,7 +470,7 @@ static size_t n_entries(const char *rel)
 	return n;
 }
 
-START_TEST(test_dir_writes_all_four)
+START_TEST(test_dir_writes_every_format)
 {
 	cw_diags d = diags_of_nasty();
 	diag_report r = report_of(&d, NULL, 0);
@@ -369,7 +480,7 @@ START_TEST(test_dir_writes_all_four)
 
 	unit_path(p, sizeof(p), "a/b");
 	ck_assert_int_eq(report_diag_dir(p, &r, &err), 0);
-	ck_assert_uint_eq(n_entries("a/b"), 4);
+	ck_assert_uint_eq(n_entries("a/b"), 6);
 	json = unit_slurp("a/b/report.json", &len);
 	ck_assert_ptr_nonnull(json);
 	assert_strict_json(json, len);
@@ -380,7 +491,7 @@ START_TEST(test_dir_writes_all_four)
 	/* A second run replaces them, with nothing left beside them. */
 	unit_put("a/b/junit.xml", "old");
 	ck_assert_int_eq(report_diag_dir(p, &r, &err), 0);
-	ck_assert_uint_eq(n_entries("a/b"), 4);
+	ck_assert_uint_eq(n_entries("a/b"), 6);
 	json = unit_slurp("a/b/junit.xml", NULL);
 	ck_assert_ptr_nonnull(strstr(json, "<testsuites"));
 	free(json);
@@ -434,7 +545,7 @@ START_TEST(test_check_dir)
 	c.status = 1;
 	unit_path(p, sizeof(p), "r");
 	ck_assert_int_eq(report_check_dir(p, &c), 0);
-	ck_assert_uint_eq(n_entries("r"), 4);
+	ck_assert_uint_eq(n_entries("r"), 6);
 	unit_mkdir("r2", 0755);
 	unit_mkdir("r2/report.json", 0755);
 	unit_path(p, sizeof(p), "r2");
@@ -456,11 +567,14 @@ static Suite *report_suite(void)
 	tcase_add_test(tc, test_junit_escapes);
 	tcase_add_test(tc, test_junit_cases);
 	tcase_add_test(tc, test_github_escapes);
+	tcase_add_test(tc, test_markdown_escapes);
+	tcase_add_test(tc, test_html_escapes);
+	tcase_add_test(tc, test_matrix);
 	tcase_add_test(tc, test_text);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dir");
 	tcase_add_checked_fixture(tc, make_tmp, unit_tmp_remove);
-	tcase_add_test(tc, test_dir_writes_all_four);
+	tcase_add_test(tc, test_dir_writes_every_format);
 	tcase_add_test(tc, test_dir_failure_changes_nothing);
 	tcase_add_test(tc, test_check_dir);
 	suite_add_tcase(s, tc);
