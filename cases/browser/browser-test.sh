@@ -103,7 +103,9 @@ render control "$work/control.html" &
 # What `make run` left: check, replay, verify-metrics, ...
 made=""
 for page in "$top"/reports/*/index.html; do
-	[ -f "$page" ] || continue
+	# cw's pages only: reports/coverage/ holds lcov's, without a
+	# report.json beside it.
+	[ -f "$page" ] && [ -f "$(dirname "$page")/report.json" ] || continue
 	name=run-$(basename "$(dirname "$page")")
 	made="$made $name"
 	render "$name" "$page" &
