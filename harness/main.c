@@ -33,6 +33,8 @@ static const command commands[] = {
 	 "recount agent_log_chunks and compare with agent_metrics"},
 	{"codes", cmd_codes,
 	 "list the diagnostic codes, or explain one (cw codes S001)"},
+	{"hook", cmd_hook,
+	 "install or remove the git pre-commit hook (cw check --staged)"},
 };
 
 const char *env_or_null(const char *name)
