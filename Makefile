@@ -46,6 +46,7 @@ NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
 .PHONY: all deps deps-system deps-node run test unit cases kill-test conformance readme-check fuzz \
+	hook-test install-test install man completion \
 	coverage sanitize bench clean readme-codes codes-h codes-check
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
@@ -165,7 +166,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@log=$(BUILD)/test.log; \
 	{ $(MAKE) --no-print-directory readme-check unit cases kill-test \
-	    conformance 2>&1; \
+	    hook-test install-test conformance 2>&1; \
 	  echo $$? >$$log.rc; } | tee $$log; \
 	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
 	skipped=$$(sed -n 's/^SKIP \([^: ]*\).*/\1/p' $$log); \
@@ -187,6 +188,10 @@ cases: $(BUILD)/cw
 # cw backfill-metrics SIGKILLed 20 times at random moments (about 20 s).
 kill-test: $(BUILD)/cw
 	@CW=$(BUILD)/cw cases/backfill/kill-test.sh
+
+# The pre-commit hook in throwaway git repositories (a few seconds).
+hook-test: $(BUILD)/cw
+	@CW=$(BUILD)/cw cases/hook/hook-test.sh
 
 conformance: $(BUILD)/cw
 	@if [ -z "$(NODE)" ]; then \
