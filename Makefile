@@ -49,9 +49,21 @@ ORACLE   := cases/oracle
 
 .PHONY: all deps deps-system deps-node deps-browser run test unit cases kill-test conformance \
 	readme-check fuzz browser-test ci-templates \
+	hook-test install-test install man completion FORCE \
 	coverage sanitize bench clean readme-codes codes-h codes-check
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
+
+# The git revision `cw --version` names; the header changes only when the
+# revision does, so an unchanged tree relinks nothing.
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+$(BUILD)/gitrev.h: FORCE
+	@mkdir -p $(BUILD)
+	@echo '#define CW_GIT_REV "$(GIT_REV)"' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+$(BUILD)/obj/harness/main.o: $(BUILD)/gitrev.h
+$(BUILD)/obj/harness/main.o: PKG_CFLAGS += -include $(BUILD)/gitrev.h
+FORCE:
 
 $(BUILD)/obj/%.o: %.c $(wildcard lib/*.h harness/*.h) $(SQLITE_LIB)
 	@mkdir -p $(dir $@)
@@ -67,6 +79,80 @@ $(BUILD)/unit/%: cases/unit/%.c $(wildcard cases/unit/*.h) $(BUILD)/libcw.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libcw.a \
 		$(CHECK_LIBS) $(PKG_LIBS) $(LDFLAGS)
+
+# ---- installing: cw, libcw (static and shared), headers, man page ----
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+VERSION  := $(shell sed -n 's/^\#define CW_VERSION "\(.*\)"/\1/p' harness/cmds.h)
+LIB_PIC  := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+SQLITE_PIC := $(SQLITE_DIR)/libsqlite3-pic.a
+PUB_H    := $(filter-out %_int.h,$(wildcard lib/*.h))
+
+$(BUILD)/pic/%.o: %.c $(wildcard lib/*.h) $(SQLITE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC $(PKG_CFLAGS) -c $< -o $@
+
+# A shared library needs SQLite compiled position-independent: a second
+# archive from the same source and defines (folders made before it was
+# kept are fetched again).
+$(SQLITE_PIC): $(SQLITE_LIB)
+	@[ -f $(SQLITE_DIR)/sqlite3.c ] || { echo "make: $(SQLITE_DIR) has \
+	no sqlite3.c: fetching it again"; rm -rf $(SQLITE_DIR); \
+	$(MAKE) --no-print-directory $(SQLITE_LIB); }
+	@echo "make: compiling SQLite position-independent (about a minute)"
+	@set -e; tmp=$$(mktemp -d build/sqlite-pic.XXXXXX); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	$(CC) -O2 -w -DNDEBUG -fPIC $$(cat $(SQLITE_DIR)/defines.txt) \
+	  -c $(SQLITE_DIR)/sqlite3.c -o $$tmp/sqlite3.o; \
+	(cd $$tmp && ar x $(CURDIR)/$(SQLITE_LIB) origin.o); \
+	ar rcs $$tmp/pic.a $$tmp/sqlite3.o $$tmp/origin.o; mv $$tmp/pic.a $@
+
+# Linked with SQLite inside: a program using libcw runs production's
+# SQLite, whatever the system has.
+$(BUILD)/libcw.so: $(LIB_PIC) $(SQLITE_PIC)
+	$(CC) -shared -Wl,-soname,libcw.so -o $@ $(LIB_PIC) $(SQLITE_PIC) \
+	  $(shell pkg-config --libs libcjson libcrypto 2>/dev/null) \
+	  -lpthread -ldl -lm $(LDFLAGS)
+
+# The installed static library carries SQLite too (no second archive).
+$(BUILD)/dist/libcw.a: $(LIB_OBJ) $(SQLITE_LIB)
+	@mkdir -p $(dir $@); rm -f $@
+	@set -e; tmp=$$(mktemp -d $(BUILD)/dist/sq.XXXXXX); \
+	trap 'rm -rf "$$tmp"' EXIT; (cd $$tmp && ar x $(CURDIR)/$(SQLITE_LIB)); \
+	ar rcs $@ $(LIB_OBJ) $$tmp/*.o
+
+# The man page and completion come from the built binary's own tables.
+$(BUILD)/cw.1: $(BUILD)/cw
+	$(BUILD)/cw help --man > $@.tmp && mv $@.tmp $@
+man: $(BUILD)/cw.1
+
+$(BUILD)/cw.bash: $(BUILD)/cw
+	$(BUILD)/cw help --completion > $@.tmp && mv $@.tmp $@
+completion: $(BUILD)/cw.bash
+
+install: $(BUILD)/cw $(BUILD)/dist/libcw.a $(BUILD)/libcw.so $(BUILD)/cw.1 \
+		$(BUILD)/cw.bash
+	@set -e; d=$(DESTDIR)$(PREFIX); \
+	install -d $$d/bin $$d/lib/pkgconfig $$d/include/cw \
+	  $$d/share/man/man1 $$d/share/bash-completion/completions; \
+	install -m 755 $(BUILD)/cw $$d/bin/cw; \
+	install -m 644 $(BUILD)/dist/libcw.a $$d/lib/libcw.a; \
+	install -m 755 $(BUILD)/libcw.so $$d/lib/libcw.so; \
+	install -m 644 $(PUB_H) $(SQLITE_DIR)/sqlite3.h $$d/include/cw/; \
+	install -m 644 $(BUILD)/cw.1 $$d/share/man/man1/cw.1; \
+	install -m 644 $(BUILD)/cw.bash \
+	  $$d/share/bash-completion/completions/cw; \
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+	  'includedir=$${prefix}/include' '' 'Name: cw' \
+	  'Description: libcw, drizzle-kit SQLite migration checks (with production'"'"'s SQLite)' \
+	  'Version: $(VERSION)' 'Requires.private: libcjson libcrypto' \
+	  'Cflags: -I$${includedir}/cw' 'Libs: -L$${libdir} -lcw' \
+	  'Libs.private: -lpthread -ldl -lm' > $$d/lib/pkgconfig/cw.pc; \
+	echo "make install: cw $(VERSION) in $$d"
+
+# Installs into a temporary prefix and builds a program against libcw.
+install-test: $(BUILD)/cw
+	@CW_BUILD=$(BUILD) cases/install/install-test.sh
 
 # ---- production's SQLite ----
 # Written to a temporary folder and renamed, so an interrupted or concurrent
@@ -108,7 +194,7 @@ $(SQLITE_LIB):
 	ar rcs $$tmp/libsqlite3.a $$tmp/sqlite3.o $$tmp/origin.o; \
 	mkdir -p $$tmp/out; \
 	mv $$tmp/libsqlite3.a $$tmp/package/deps/sqlite3/sqlite3.h \
-	  $$tmp/defines.txt $$tmp/out/; \
+	  $$tmp/package/deps/sqlite3/sqlite3.c $$tmp/defines.txt $$tmp/out/; \
 	mkdir -p build/sqlite; rm -rf $(SQLITE_DIR); mv $$tmp/out $(SQLITE_DIR)
 
 # ---- set-up: install only what is missing ----
@@ -183,7 +269,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@log=$(BUILD)/test.log; \
 	{ $(MAKE) --no-print-directory readme-check unit cases kill-test \
-	    conformance browser-test ci-templates 2>&1; \
+	    hook-test install-test conformance browser-test ci-templates 2>&1; \
 	  echo $$? >$$log.rc; } | tee $$log; \
 	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
 	skipped=$$(sed -n 's/^SKIP \([^: ]*\).*/\1/p' $$log); \
@@ -213,6 +299,10 @@ browser-test: $(BUILD)/cw
 # The cw commands of the CI templates in docs/ci/, run on the fixture.
 ci-templates: $(BUILD)/cw
 	@CW=$(BUILD)/cw cases/ci/test-templates.sh
+
+# The pre-commit hook in throwaway git repositories (a few seconds).
+hook-test: $(BUILD)/cw
+	@CW=$(BUILD)/cw cases/hook/hook-test.sh
 
 conformance: $(BUILD)/cw
 	@if [ -z "$(NODE)" ]; then \

@@ -254,11 +254,12 @@ int cmd_fixtures(int argc, char **argv)
 	int rc;
 
 	if (argc < 2 || strcmp(argv[1], "build") != 0) {
+		/* Help describes `fixtures build`, its one command. */
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-				  strcmp(argv[1], "-h") == 0)) {
-			printf("usage: %s\n", usage);
-			return 0;
-		}
+				  strcmp(argv[1], "-h") == 0))
+			return opts_parse(argc, argv, table_,
+					  sizeof(table_) / sizeof(*table_),
+					  pos, 1, &n_pos, usage) == 1 ? 0 : 2;
 		msg_error("unknown or missing fixtures command%s%s\nusage: %s",
 			  argc >= 2 ? ": " : "", argc >= 2 ? argv[1] : "",
 			  usage);

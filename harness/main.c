@@ -10,30 +10,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-} command;
+#ifndef CW_GIT_REV
+#define CW_GIT_REV "unknown"   /* built outside a git work tree */
+#endif
 
-static const command commands[] = {
+const command cw_commands[] = {
 	{"migrate", cmd_migrate,
-	 "apply pending migrations exactly as drizzle-orm does"},
+	 "apply pending migrations exactly as drizzle-orm does", NULL},
 	{"check", cmd_check,
-	 "verify a migration folder before it reaches a database"},
+	 "verify a migration folder before it reaches a database", NULL},
 	{"lock", cmd_lock,
-	 "write or extend the immutability lock file (meta/cw.lock)"},
+	 "write or extend the immutability lock file (meta/cw.lock)",
+	 NULL},
 	{"fixtures", cmd_fixtures,
-	 "build a fixture database at a journal prefix, filled with rows"},
+	 "build a fixture database at a journal prefix, filled with rows",
+	 "build"},
 	{"replay", cmd_replay,
-	 "every journal prefix: rows, snapshots, upgrades (schema only)"},
+	 "every journal prefix: rows, snapshots, upgrades (schema only)",
+	 NULL},
 	{"backfill-metrics", cmd_backfill,
-	 "count agent_log_chunks events into agent_metrics, exactly once"},
+	 "count agent_log_chunks events into agent_metrics, exactly once",
+	 NULL},
 	{"verify-metrics", cmd_verify_metrics,
-	 "recount agent_log_chunks and compare with agent_metrics"},
+	 "recount agent_log_chunks and compare with agent_metrics", NULL},
 	{"codes", cmd_codes,
-	 "list the diagnostic codes, or explain one (cw codes S001)"},
+	 "list the diagnostic codes, or explain one (cw codes S001)", NULL},
+	{"hook", cmd_hook,
+	 "install or remove the git pre-commit hook (cw check --staged)",
+	 "install uninstall"},
 };
+const size_t cw_n_commands = sizeof(cw_commands) / sizeof(*cw_commands);
 
 const char *env_or_null(const char *name)
 {
@@ -47,9 +53,9 @@ static void usage(FILE *f)
 	size_t i;
 
 	fprintf(f, "usage: cw <command> [options]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		fprintf(f, "  %-18s %s\n", commands[i].name,
-			commands[i].summary);
+	for (i = 0; i < cw_n_commands; i++)
+		fprintf(f, "  %-18s %s\n", cw_commands[i].name,
+			cw_commands[i].summary);
 	fprintf(f, "\n`cw <command> --help` describes a command's options;"
 		"\n`cw --version` names the SQLite cw runs and its origin."
 		"\n");
@@ -63,6 +69,13 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	/* Not in --help: build-time generators (Makefile: man, completion). */
+	if (strcmp(argv[1], "help") == 0 && argc == 3 &&
+	    strcmp(argv[2], "--man") == 0)
+		return help_man();
+	if (strcmp(argv[1], "help") == 0 && argc == 3 &&
+	    strcmp(argv[2], "--completion") == 0)
+		return help_completion();
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
@@ -70,14 +83,14 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--version") == 0 ||
 	    strcmp(argv[1], "version") == 0) {
-		printf("cw %s\nSQLite %s (%s)\nfrom %s\n", CW_VERSION,
-		       sqlite3_libversion(), sqlite3_sourceid(),
+		printf("cw %s (git %s)\nSQLite %s (%s)\nfrom %s\n",
+		       CW_VERSION, CW_GIT_REV, sqlite3_libversion(), sqlite3_sourceid(),
 		       cw_db_sqlite_origin());
 		return 0;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(*commands); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+	for (i = 0; i < cw_n_commands; i++)
+		if (strcmp(argv[1], cw_commands[i].name) == 0)
+			return cw_commands[i].run(argc - 1, argv + 1);
 	msg_error("unknown command '%s'", argv[1]);
 	usage(stderr);
 	return 2;

@@ -9,6 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The one piece of state in the option parser: who prints --help.
+** Only manpage.c changes it, around calls it makes itself. */
+static opts_help_fn help_fn;
+static void *help_ctx;
+
+void opts_set_help(opts_help_fn fn, void *ctx)
+{
+	help_fn = fn;
+	help_ctx = ctx;
+}
+
 static void print_help(const char *usage, const opt *t, size_t n)
 {
 	size_t i;
@@ -40,7 +51,10 @@ int opts_parse(int argc, char **argv, const opt *table, size_t n_opts,
 		}
 		if (!only_pos && (strcmp(a, "--help") == 0 ||
 				  strcmp(a, "-h") == 0)) {
-			print_help(usage, table, n_opts);
+			if (help_fn != NULL)
+				help_fn(help_ctx, usage, table, n_opts);
+			else
+				print_help(usage, table, n_opts);
 			return 1;
 		}
 		if (only_pos || a[0] != '-' || a[1] == '\0') {

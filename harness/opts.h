@@ -24,6 +24,14 @@ int opts_parse(int argc, char **argv, const opt *table, size_t n_opts,
 	       const char **pos, size_t max_pos, size_t *out_n_pos,
 	       const char *usage);
 
+/* Who prints --help: by default the usage and table go to stdout.  The
+** man page and completion generator (manpage.c) sets its own to collect
+** every command's table, so the three cannot drift apart.  NULL restores
+** the default. */
+typedef void (*opts_help_fn)(void *ctx, const char *usage, const opt *t,
+			     size_t n_opts);
+void opts_set_help(opts_help_fn fn, void *ctx);
+
 /* Parse a non-negative integer option; -1 if malformed. */
 long opts_number(const char *s);
 

@@ -32,9 +32,10 @@ static void close_pair(int p[2])
 
 /* In the child: wire the pipes to stdout/stderr and exec git.  Only
 ** async-signal-safe calls here; on failure errno goes up the ex pipe. */
-static void child_exec(char *const *argv, int out[2], int errp[2], int ex[2])
+static void child_exec(char *const *argv, int in_fd, int out[2], int errp[2],
+		       int ex[2])
 {
-	int e, null_fd = open("/dev/null", O_RDONLY);
+	int e, null_fd = in_fd >= 0 ? in_fd : open("/dev/null", O_RDONLY);
 
 	if (null_fd >= 0)
 		dup2(null_fd, 0);
@@ -135,15 +136,33 @@ int cw_gitbase_run(cw_bytes *out, int *out_status, char *errtext,
 	       size_t errtext_len, const char *dir, const char *const *args,
 	       cw_error *err)
 {
+	return cw_gitbase_run_input(out, out_status, errtext, errtext_len,
+				    dir, args, NULL, err);
+}
+
+int cw_gitbase_run_input(cw_bytes *out, int *out_status, char *errtext,
+			 size_t errtext_len, const char *dir,
+			 const char *const *args, const char *input,
+			 cw_error *err)
+{
 	int o[2] = {-1, -1}, e[2] = {-1, -1}, x[2] = {-1, -1};
 	char *argv[32];
-	int rc = 0, status = 0, exec_errno = 0;
+	int rc = 0, status = 0, exec_errno = 0, in_fd = -1;
 	pid_t pid;
 
 	out->data = NULL;
 	out->len = 0;
 	*out_status = -1;
 	git_argv(argv, sizeof(argv) / sizeof(*argv), dir, args);
+	/* A file, not a pipe, feeds stdin: git may read all of it before
+	** writing a byte, and a pipe we also had to fill could deadlock. */
+	if (input != NULL)
+		in_fd = open(input, O_RDONLY | O_CLOEXEC);
+	if (input != NULL && in_fd < 0) {
+		rc = cw_error_set(err, CW_EIO, NULL, input, 0, "cannot run "
+				  "git: open %s: %s", input, strerror(errno));
+		goto done;
+	}
 	if (pipe2(o, O_CLOEXEC) || pipe2(e, O_CLOEXEC) || pipe2(x, O_CLOEXEC)) {
 		rc = cw_error_set(err, CW_EIO, NULL, dir, 0, "cannot run git:"
 				  " pipe: %s", strerror(errno));
@@ -156,7 +175,7 @@ int cw_gitbase_run(cw_bytes *out, int *out_status, char *errtext,
 		goto done;
 	}
 	if (pid == 0)
-		child_exec(argv, o, e, x);
+		child_exec(argv, in_fd, o, e, x);
 	close(o[1]);
 	close(e[1]);
 	close(x[1]);
@@ -182,6 +201,8 @@ int cw_gitbase_run(cw_bytes *out, int *out_status, char *errtext,
 					  "out of memory");
 	}
 done:
+	if (in_fd >= 0)
+		close(in_fd);
 	close_pair(o);
 	close_pair(e);
 	close_pair(x);

@@ -54,4 +54,12 @@ int cw_gitbase_run(cw_bytes *out, int *out_status, char *errtext,
 	       size_t errtext_len, const char *dir, const char *const *args,
 	       cw_error *err);
 
+/* cw_gitbase_run with the file at input (if not NULL) as git's stdin,
+** for `git cat-file --batch` and the like; CW_EIO if it cannot be
+** opened. */
+int cw_gitbase_run_input(cw_bytes *out, int *out_status, char *errtext,
+			 size_t errtext_len, const char *dir,
+			 const char *const *args, const char *input,
+			 cw_error *err);
+
 #endif
