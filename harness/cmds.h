@@ -17,6 +17,7 @@ int cmd_replay(int argc, char **argv);
 int cmd_fixtures(int argc, char **argv);
 int cmd_backfill(int argc, char **argv);
 int cmd_verify_metrics(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* getenv, kept in one place so lib/ never needs it. */
 const char *env_or_null(const char *name);

@@ -31,6 +31,8 @@ static const command commands[] = {
 	 "count agent_log_chunks events into agent_metrics, exactly once"},
 	{"verify-metrics", cmd_verify_metrics,
 	 "recount agent_log_chunks and compare with agent_metrics"},
+	{"audit", cmd_audit,
+	 "where a production copy stands, what the next deploy does to it"},
 	{"codes", cmd_codes,
 	 "list the diagnostic codes, or explain one (cw codes S001)"},
 };
