@@ -132,26 +132,51 @@ static int on_loss(void *ctx, const cw_rowdiff_loss *l)
 	return x->d->oom ? CW_ENOMEM : 0;
 }
 
+/* The failing statement on one line, shortened, into buf. */
+static const char *one_line(char *buf, size_t n, const cw_migrate_failure *fl)
+{
+	size_t i, o = 0;
+
+	for (i = 0; fl->sql != NULL && i < fl->sql_len && o + 4 < n; i++) {
+		char c = fl->sql[i];
+		if (c == '\n' || c == '\r' || c == '\t')
+			c = ' ';
+		if (c != ' ' || (o > 0 && buf[o - 1] != ' '))
+			buf[o++] = c;
+	}
+	if (fl->sql != NULL && i < fl->sql_len)
+		buf[o++] = '.', buf[o++] = '.', buf[o++] = '.';
+	while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == ';'))
+		o--;
+	buf[o] = '\0';
+	return buf;
+}
+
 /* A failure of the batch: where, and what SQLite said (A006). */
 static void failed(cw_audit_ctx *x, const cw_migrate_result *r)
 {
 	const cw_migrate_failure *fl = &r->failure;
-	int own = fl->entry >= x->f->n_migrations;
-	const cw_migration *m = own ? NULL : &x->f->migrations[fl->entry];
+	const cw_migration *m = fl->entry < x->f->n_migrations ?
+				&x->f->migrations[fl->entry] : NULL;
+	char stmt[160];
 	cw_diag *g;
 
 	x->res->deploy_failed = 1;
 	snprintf(x->res->deploy_failure, sizeof(x->res->deploy_failure),
-		 "%s:%d: %s", m ? m->path : x->path, own ? 0 : fl->line,
+		 "%s:%d: %s", m ? m->path : x->path, m ? fl->line : 0,
 		 fl->message);
-	g = cw_diags_add(x->d, CW_A006, m ? m->path : x->path,
-			 own ? 0 : fl->line, 0, "the next deploy fails %s%s"
-			 "%s: \"%s\"%s%.*s; drizzle rolls the whole batch back",
-			 own ? "at the batch's COMMIT" : "at ",
-			 own ? "" : m->entry->tag, own ? "" : " (statement",
-			 fl->message, own ? "" : " ",
-			 own ? 0 : (int)(fl->sql_len > 120 ? 120 : fl->sql_len),
-			 fl->sql ? fl->sql : "");
+	if (m == NULL)
+		g = cw_diags_add(x->d, CW_A006, x->path, 0, 0, "the next "
+				 "deploy fails at the batch's COMMIT: \"%s\"; "
+				 "drizzle rolls the whole batch back",
+				 fl->message);
+	else
+		g = cw_diags_add(x->d, CW_A006, m->path, fl->line, 0, "the "
+				 "next deploy fails at %s, statement %zu (%s): "
+				 "\"%s\"; drizzle rolls the whole batch back",
+				 m->entry->tag, fl->piece,
+				 one_line(stmt, sizeof(stmt), fl),
+				 fl->message);
 	if (g != NULL && m != NULL)
 		cw_diag_set_tag(g, m->entry->tag);
 }
