@@ -156,7 +156,11 @@ run: deps
 		--format json > reports/backfill-metrics/report.json
 	$(BUILD)/cw verify-metrics --db $(BUILD)/run/fixture-data.db \
 		--report reports/verify-metrics
-	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay, reports/migrate, reports/backfill-metrics and reports/verify-metrics"
+	$(BUILD)/cw fixtures build $(FIXTURE) --prefix 28 --rows 200 \
+		-o $(BUILD)/run/fixture-old.db --force
+	$(BUILD)/cw audit --db $(BUILD)/run/fixture-old.db $(FIXTURE) \
+		--report reports/audit || [ $$? = 1 ]
+	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay, reports/migrate, reports/backfill-metrics, reports/verify-metrics and reports/audit"
 	@echo "make run: database with 200 rows per table $(BUILD)/run/fixture-data.db;" \
 		"its expected backfill counts $(BUILD)/run/fixture-data.db.expected.json"
 
