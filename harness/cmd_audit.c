@@ -11,6 +11,7 @@
 #include "profile_opts.h"
 #include "report.h"
 #include "../lib/audit.h"
+#include "../lib/codes.h"
 
 #include <string.h>
 
@@ -56,10 +57,11 @@ int cmd_audit(int argc, char **argv)
 	};
 	static const report_case cases[] = {
 		{"audit", "migrations table", 'A', NULL, NULL,
-		 "A001,A002,A003,A004,A005"},
-		{"audit", "next deploy", 'A', NULL, NULL, "A006,A007,A008"},
-		{"audit", "schema drift", 'A', NULL, NULL, "A009"},
-		{"audit", "health", 'A', NULL, NULL, "A010,A011"},
+		 CW_A001 "," CW_A002 "," CW_A003 "," CW_A004 "," CW_A005},
+		{"audit", "next deploy", 'A', NULL, NULL,
+		 CW_A006 "," CW_A007 "," CW_A008},
+		{"audit", "schema drift", 'A', NULL, NULL, CW_A009},
+		{"audit", "health", 'A', NULL, NULL, CW_A010 "," CW_A011},
 		{"audit", "metrics recount", 'B', NULL, NULL, NULL},
 	};
 	cw_audit_options o = CW_AUDIT_OPTIONS_INIT;

@@ -160,12 +160,42 @@ static int make_copy(cw_dbread *r, const char *path, cw_error *err)
 	return rc;
 }
 
+/* A defended read connection to r->path: the copy read-write (SQLite
+** may have to build its -shm there), the original read-only in place. */
+static int open_reader(const cw_dbread *r, sqlite3 **db, int busy_ms,
+		       cw_error *err)
+{
+	char *uri = r->is_copy ? NULL : ro_uri(r->path);
+	int rc;
+
+	if (r->is_copy)
+		rc = cw_db_open_flags(db, r->path, SQLITE_OPEN_READWRITE,
+				      busy_ms, err);
+	else if (uri == NULL)
+		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
+	else
+		rc = cw_db_open_flags(db, uri, SQLITE_OPEN_READONLY |
+				      SQLITE_OPEN_URI, busy_ms, err);
+	free(uri);
+	if (rc == 0 && (rc = defend(*db, err)) != 0) {
+		sqlite3_close(*db);
+		*db = NULL;
+	}
+	return rc;
+}
+
+int cw_dbread_open_another(const cw_dbread *r, sqlite3 **out, int busy_ms,
+			   cw_error *err)
+{
+	*out = NULL;
+	return open_reader(r, out, busy_ms, err);
+}
+
 int cw_dbread_open(cw_dbread *out, const char *path, int busy_ms,
 		   cw_error *err)
 {
 	char *wal = with_suffix(path, "-wal");
 	char *jrn = with_suffix(path, "-journal");
-	char *uri = NULL;
 	struct stat st;
 	int rc = 0;
 
@@ -185,29 +215,17 @@ int cw_dbread_open(cw_dbread *out, const char *path, int busy_ms,
 	out->journal_bytes = file_size(jrn) > 0 ? file_size(jrn) : 0;
 	out->is_copy = out->is_wal || file_size(wal) >= 0 ||
 		       file_size(jrn) >= 0;
-	if (out->is_copy) {
+	if (out->is_copy)
 		rc = make_copy(out, path, err);
-		if (rc == 0)
-			rc = cw_db_open_flags(&out->db, out->copy_path,
-					      SQLITE_OPEN_READWRITE, busy_ms,
-					      err);
-		out->path = out->copy_path;
-	} else {
-		uri = ro_uri(path);
-		rc = uri ? cw_db_open_flags(&out->db, uri, SQLITE_OPEN_READONLY
-					    | SQLITE_OPEN_URI, busy_ms, err) :
-			   cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-		out->path = path;
-	}
+	out->path = out->is_copy ? out->copy_path : path;
 	if (rc == 0)
-		rc = defend(out->db, err);
+		rc = open_reader(out, &out->db, busy_ms, err);
 	if (rc != 0 && err->path[0] != '\0' && out->copy_path &&
 	    strcmp(err->path, out->copy_path) == 0)
 		snprintf(err->path, sizeof(err->path), "%s", path);
 done:
 	if (rc != 0)
 		cw_dbread_close(out);
-	free(uri);
 	free(wal);
 	free(jrn);
 	return rc;

@@ -46,6 +46,12 @@ typedef struct cw_dbread {
 int cw_dbread_open(cw_dbread *out, const char *path, int busy_ms,
 		   cw_error *err);
 
+/* A second read connection to what r reads (the original in place, or
+** the private copy), defended the same way: for work on another thread
+** while r->db is busy.  Returns 0 or as cw_dbread_open. */
+int cw_dbread_open_another(const cw_dbread *r, sqlite3 **out, int busy_ms,
+			   cw_error *err);
+
 /* Hand over the private copy for a caller to change (the copy mode
 ** only): *db_out is a read-write connection to it, configured like
 ** cw_db_open, and the copy is removed by cw_dbread_close.  r->db is
