@@ -103,7 +103,37 @@ static const char *mark_tag(const cw_audit_ctx *x)
 	return "a row no entry matches";
 }
 
-/* Each entry (A001, A002, A004, A005), then each row no entry claimed
+/* A pending entry whose hash a row already carries: its `when` was
+** raised after it was applied, and drizzle, which decides by `when`
+** alone, will run it a second time (A012).  The row is then known. */
+static int again(cw_audit_ctx *x, size_t k, unsigned char *used)
+{
+	const cw_migration *m = &x->f->migrations[k];
+	const cw_plan *p = &x->res->plan;
+	size_t i;
+
+	for (i = 0; i < p->n_rows; i++) {
+		const char *h = p->rows[i].hash;
+		cw_diag *g;
+		if (strcmp(h, m->hashes.drizzle) != 0 &&
+		    strcmp(h, m->hashes.raw) != 0 &&
+		    strcmp(h, m->hashes.lf) != 0)
+			continue;
+		used[i] = 1;
+		x->ran[k] = 1;
+		g = cw_diags_add(x->d, CW_A012, m->path, 0, 0, "%s will run "
+			"a second time: a row (created_at %.0f) already "
+			"carries its hash, but its `when` is now %.0f, above "
+			"the newest created_at %.0f", m->entry->tag,
+			p->rows[i].created_at, m->entry->when, p->high_water);
+		if (g != NULL)
+			cw_diag_set_tag(g, m->entry->tag);
+		break;
+	}
+	return x->d->oom ? CW_ENOMEM : 0;
+}
+
+/* Each entry (A001, A002, A004, A005, A012), then each row no entry claimed
 ** (A003). */
 static int applied_rows(cw_audit_ctx *x)
 {
@@ -115,8 +145,11 @@ static int applied_rows(cw_audit_ctx *x)
 	if (rc != 0)
 		return rc;
 	used = calloc(p->n_rows + 1, 1);
-	if (used == NULL)
-		return CW_ENOMEM;
+	x->ran = calloc(x->f->n_migrations + 1, 1);
+	if (used == NULL || x->ran == NULL) {
+		free(used);
+		return cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0, "oom");
+	}
 	for (k = 0; rc == 0 && k < x->f->n_migrations; k++) {
 		const cw_plan_entry *pe = &p->entries[k];
 		const cw_migration *m = &x->f->migrations[k];
@@ -125,6 +158,7 @@ static int applied_rows(cw_audit_ctx *x)
 		if (pe->row < p->n_rows)
 			used[pe->row] = 1;
 		if (pe->status == CW_MIG_ALREADY_APPLIED) {
+			x->ran[k] = 1;
 			rc = applied(x, k, pe);
 		} else if (pe->status == CW_MIG_SKIPPED) {
 			x->res->n_skipped++;
@@ -138,6 +172,7 @@ static int applied_rows(cw_audit_ctx *x)
 			g = cw_diags_add(x->d, CW_A005, m->path, 0, 0, "%s is "
 				"pending: the next deploy applies it",
 				m->entry->tag);
+			rc = again(x, k, used);
 		}
 		if (g != NULL)
 			cw_diag_set_tag(g, m->entry->tag);
@@ -352,6 +387,7 @@ int cw_audit_run(cw_audit_result *out, cw_diags *d, const char *path,
 		rc = cw_audit_deploy(&x);
 	out->verdict = verdict(&x);
 	cw_schema_free(&x.live);
+	free(x.ran);
 	cw_dbread_close(&x.rd);
 	return rc;
 }

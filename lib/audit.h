@@ -8,7 +8,8 @@
 **     migrations table to an entry by hash, any variant, and by `when`;
 **     findings A001 (applied from other line endings), A002 (edited
 **     after it was applied), A003 (a row no entry knows), A004 (an entry
-**     drizzle will never apply), A005 (pending);
+**     drizzle will never apply), A005 (pending), A012 (pending again: an
+**     applied entry whose `when` was raised);
 **   the next deploy (audit_deploy.c): the pending entries run by the
 **     engine (migrate.h, drizzle's exact sequence, foreign keys ON) on a
 **     private scratch file copy; A006 when it fails (where, what SQLite

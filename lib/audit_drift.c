@@ -12,12 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* f with only the entries the plan found applied, in journal order: the
-** engine on an empty database then runs exactly those.  The migrations
+/* f with only the entries this database ran (a row carries them), in
+** journal order: the engine on an empty database then runs exactly
+** those.  The migrations
 ** are shallow copies; free only the array. */
 static int applied_only(cw_folder *out, const cw_audit_ctx *x)
 {
-	const cw_plan *p = &x->res->plan;
 	size_t k, n = 0;
 
 	*out = *x->f;
@@ -26,7 +26,7 @@ static int applied_only(cw_folder *out, const cw_audit_ctx *x)
 	if (out->migrations == NULL)
 		return cw_error_set(x->err, CW_ENOMEM, NULL, NULL, 0, "oom");
 	for (k = 0; k < x->f->n_migrations; k++)
-		if (p->entries[k].status == CW_MIG_ALREADY_APPLIED)
+		if (x->ran[k])
 			out->migrations[n++] = x->f->migrations[k];
 	out->n_migrations = n;
 	return 0;

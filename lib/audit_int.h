@@ -18,6 +18,8 @@ typedef struct cw_audit_ctx {
 	const cw_audit_options *o;
 	const char *table;          /* the migrations table */
 	cw_dbread rd;               /* the read connection */
+	unsigned char *ran;         /* per entry: this database ran it (a
+				    ** row carries it, A012 included) */
 	cw_schema live;             /* its schema, the migrations table left
 				    ** out */
 	cw_error *err;

@@ -238,6 +238,9 @@ static const cw_code_info table[] = {
 {"A011", CW_SEV_ERROR, "rows point at nothing",
  "PRAGMA foreign_key_check finds rows whose parent is gone: repair or delete them; a migration that rebuilds the table fails at COMMIT over them",
  "3 rows of tasks with a project_id no project has"},
+{"A012", CW_SEV_ERROR, "applied migration will run again",
+ "a row already carries the file's hash but its journal `when` was raised above the newest created_at afterwards; drizzle decides by `when` alone and runs it a second time: restore the `when` it was applied with",
+ "0003_x applied with when 1700000300000, its journal entry now says 1800000000000"},
 /* B: the agent_metrics backfill and its verification. */
 {"B001", CW_SEV_ERROR, "agent_metrics row missing",
  "the agent has counted events in agent_log_chunks but no agent_metrics row: the backfill did not run, or rows were deleted; run `cw backfill-metrics` (with --until the deploy time if the live path already counts)",

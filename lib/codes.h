@@ -93,6 +93,7 @@
 #define CW_A009 "A009"
 #define CW_A010 "A010"
 #define CW_A011 "A011"
+#define CW_A012 "A012"
 #define CW_B001 "B001"
 #define CW_B002 "B002"
 #define CW_B003 "B003"

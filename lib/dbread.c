@@ -82,11 +82,11 @@ static int copy_file(const char *src, const char *dst, cw_error *err)
 	return rc;
 }
 
-/* "file:PATH?mode=ro" with the characters a URI gives meaning to
+/* "file:PATH?QUERY" with the characters a URI gives meaning to
 ** escaped. */
-static char *ro_uri(const char *path)
+static char *ro_uri(const char *path, const char *query)
 {
-	size_t n = strlen(path), cap = 3 * n + 16, i, o = 5;
+	size_t n = strlen(path), cap = 3 * n + strlen(query) + 8, i, o = 5;
 	char *u = malloc(cap);
 
 	if (u == NULL)
@@ -99,7 +99,7 @@ static char *ro_uri(const char *path)
 		else
 			u[o++] = path[i];
 	}
-	snprintf(u + o, cap - o, "?mode=ro");
+	snprintf(u + o, cap - o, "?%s", query);
 	return u;
 }
 
@@ -165,7 +165,11 @@ static int make_copy(cw_dbread *r, const char *path, cw_error *err)
 static int open_reader(const cw_dbread *r, sqlite3 **db, int busy_ms,
 		       cw_error *err)
 {
-	char *uri = r->is_copy ? NULL : ro_uri(r->path);
+	/* A WAL-mode file with no -wal beside it is all there is, but a
+	** read-only open would still create -wal and -shm: immutable=1
+	** reads it without either. */
+	char *uri = r->is_copy ? NULL : ro_uri(r->path, r->is_wal ?
+					"immutable=1" : "mode=ro");
 	int rc;
 
 	if (r->is_copy)
@@ -213,8 +217,8 @@ int cw_dbread_open(cw_dbread *out, const char *path, int busy_ms,
 	out->is_wal = header_is_wal(path);
 	out->wal_bytes = file_size(wal) > 0 ? file_size(wal) : 0;
 	out->journal_bytes = file_size(jrn) > 0 ? file_size(jrn) : 0;
-	out->is_copy = out->is_wal || file_size(wal) >= 0 ||
-		       file_size(jrn) >= 0;
+	/* An empty -wal holds no frame and an empty -journal is not hot. */
+	out->is_copy = out->wal_bytes > 0 || out->journal_bytes > 0;
 	if (out->is_copy)
 		rc = make_copy(out, path, err);
 	out->path = out->is_copy ? out->copy_path : path;
