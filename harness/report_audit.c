@@ -53,7 +53,8 @@ void report_audit_head(FILE *out, const void *ctx)
 			"of -wal read with it)\n", r->is_wal ? "WAL mode, " :
 			"", r->wal_bytes);
 	else
-		fprintf(out, "  read from     the file itself, read-only\n");
+		fprintf(out, "  read from     the file itself, read-only%s\n",
+			r->is_wal ? " (WAL mode, no frames beside it)" : "");
 	fprintf(out, "  applied       %zu of %zu entries; %zu pending, %zu "
 		"never to be applied, %zu unknown row%s\n", r->n_applied,
 		r->plan.n_entries, r->n_pending, r->n_skipped, r->n_unknown,

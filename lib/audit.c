@@ -243,14 +243,14 @@ static int foreign_keys(cw_audit_ctx *x)
 	return x->d->oom ? CW_ENOMEM : 0;
 }
 
-/* The verify-metrics recount, where its tables exist; its findings
-** name the database as the user did, not the private copy. */
+/* The verify-metrics recount, where its tables exist, on this side's
+** defended connection (never a second open of the original, which would
+** create -wal and -shm beside a WAL file). */
 static int metrics(cw_audit_ctx *x)
 {
 	cw_verify_options vo = CW_VERIFY_OPTIONS_INIT;
 	cw_diags got = CW_DIAGS_INIT;
 	cw_verify_result vr;
-	size_t i;
 	int rc;
 
 	if (cw_schema_find(&x->live, "agent_metrics") == NULL ||
@@ -259,7 +259,7 @@ static int metrics(cw_audit_ctx *x)
 	cw_audit_step(x, "verify-metrics recount");
 	vo.busy_timeout_ms = x->o->busy_timeout_ms;
 	memset(&vr, 0, sizeof(vr));
-	rc = cw_verify_metrics(&vr, &got, x->rd.path, &vo, x->err);
+	rc = cw_verify_metrics_db(&vr, &got, x->rd.db, x->path, &vo, x->err);
 	if (rc == 0) {
 		x->res->has_metrics = 1;
 		x->res->metrics_agents = vr.n_agents;
@@ -270,10 +270,6 @@ static int metrics(cw_audit_ctx *x)
 		cw_diags_add_error(&got, x->err, x->path);
 		cw_error_clear(x->err);
 		rc = 0;
-	}
-	for (i = 0; i < got.n; i++) {
-		free(got.items[i].file);
-		got.items[i].file = strdup(x->path);
 	}
 	if (rc == 0)
 		rc = cw_diags_take(x->d, &got);
