@@ -1,15 +1,14 @@
 /*
 ** audit.c - cw audit (audit.h): opening the copy, the applied rows
-** against the journal, health, and the verdict.  The dry run of the next
-** deploy is audit_deploy.c, the schema drift audit_drift.c.
+** against the journal, and the verdict.  The dry run of the next deploy
+** is audit_deploy.c, the schema drift audit_drift.c, the health checks
+** audit_health.c.
 */
 #include "audit_int.h"
 #include "codes.h"
 #include "db.h"
 #include "hash.h"
-#include "verify_metrics.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,151 +190,6 @@ static int applied_rows(cw_audit_ctx *x)
 	return rc != 0 ? rc : x->d->oom ? CW_ENOMEM : 0;
 }
 
-/* integrity_check (or quick_check): each problem, up to ten, is A010. */
-static int integrity(cw_audit_ctx *x)
-{
-	sqlite3_stmt *st = NULL;
-	int n = 0, rc, step = SQLITE_DONE;
-
-	cw_audit_step(x, x->o->quick ? "quick_check" : "integrity_check");
-	rc = sqlite3_prepare_v2(x->rd.db, x->o->quick ? "PRAGMA quick_check"
-				: "PRAGMA integrity_check", -1, &st, NULL);
-	x->res->integrity_ok = 1;
-	while (rc == SQLITE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *t = (const char *)sqlite3_column_text(st, 0);
-		if (t != NULL && strcmp(t, "ok") == 0) {
-			step = SQLITE_DONE;
-			break;
-		}
-		x->res->integrity_ok = 0;
-		if (n++ < 10)
-			cw_diags_add(x->d, CW_A010, x->path, 0, 0, "%s: %s",
-				     x->o->quick ? "quick_check" :
-				     "integrity_check", t ? t : "");
-	}
-	if (rc != SQLITE_OK || step != SQLITE_DONE) {
-		x->res->integrity_ok = 0;
-		cw_diags_add(x->d, CW_A010, x->path, 0, 0, "%s cannot run: "
-			     "%s", x->o->quick ? "quick_check" :
-			     "integrity_check", sqlite3_errmsg(x->rd.db));
-	}
-	sqlite3_finalize(st);
-	return x->d->oom ? CW_ENOMEM : 0;
-}
-
-static int foreign_keys(cw_audit_ctx *x)
-{
-	cw_fk_violations v;
-	size_t i;
-	int rc;
-
-	cw_audit_step(x, "foreign_key_check");
-	rc = cw_db_fk_violations(&v, x->rd.db, x->err);
-	if (rc != 0)
-		return rc;
-	x->res->fk_violations = v.total;
-	for (i = 0; i < v.n; i++)
-		cw_diags_add(x->d, CW_A011, x->path, 0, 0, "%lld row%s of %s "
-			     "point%s at nothing (PRAGMA foreign_key_check)",
-			     v.counts[i], v.counts[i] == 1 ? "" : "s",
-			     v.tables[i], v.counts[i] == 1 ? "s" : "");
-	cw_db_fk_violations_free(&v);
-	return x->d->oom ? CW_ENOMEM : 0;
-}
-
-/* The verify-metrics recount, where its tables exist, on this side's
-** defended connection (never a second open of the original, which would
-** create -wal and -shm beside a WAL file). */
-static int metrics(cw_audit_ctx *x)
-{
-	cw_verify_options vo = CW_VERIFY_OPTIONS_INIT;
-	cw_diags got = CW_DIAGS_INIT;
-	cw_verify_result vr;
-	int rc;
-
-	if (cw_schema_find(&x->live, "agent_metrics") == NULL ||
-	    cw_schema_find(&x->live, "agent_log_chunks") == NULL)
-		return 0;
-	cw_audit_step(x, "verify-metrics recount");
-	vo.busy_timeout_ms = x->o->busy_timeout_ms;
-	memset(&vr, 0, sizeof(vr));
-	rc = cw_verify_metrics_db(&vr, &got, x->rd.db, x->path, &vo, x->err);
-	if (rc == 0) {
-		x->res->has_metrics = 1;
-		x->res->metrics_agents = vr.n_agents;
-		x->res->metrics_exact = vr.n_exact;
-	} else if (rc != CW_ENOMEM) {
-		/* A recount that cannot run (B008: other columns) is a
-		** finding of the audit, not a reason to stop it. */
-		cw_diags_add_error(&got, x->err, x->path);
-		cw_error_clear(x->err);
-		rc = 0;
-	}
-	if (rc == 0)
-		rc = cw_diags_take(x->d, &got);
-	cw_diags_free(&got);
-	cw_verify_result_free(&vr);
-	return rc;
-}
-
-/* The side of the health checks that runs beside integrity_check. */
-typedef struct side {
-	cw_audit_ctx y;     /* the run's context with its own findings,
-			    ** error and connection */
-	cw_diags d;
-	cw_error err;
-	int rc;
-} side;
-
-static void *side_run(void *arg)
-{
-	side *s = arg;
-
-	s->rc = foreign_keys(&s->y);
-	if (s->rc == 0)
-		s->rc = metrics(&s->y);
-	return NULL;
-}
-
-/* integrity_check on the read connection while a second connection (a
-** thread of its own) runs the foreign_key_check and the recount: the
-** three each read every row, and on a large database the audit then takes
-** about as long as the longest of them, not their sum.  SQLite is built
-** multi-thread (one connection per thread); the two sides write disjoint
-** fields of the result, and their findings are merged in a fixed order. */
-static int health(cw_audit_ctx *x)
-{
-	side s;
-	pthread_t t;
-	sqlite3 *db2 = NULL;
-	int started, rc;
-
-	memset(&s, 0, sizeof(s));
-	rc = cw_dbread_open_another(&x->rd, &db2, x->o->busy_timeout_ms,
-				    x->err);
-	if (rc != 0)
-		return rc;
-	s.y = *x;
-	s.y.d = &s.d;
-	s.y.err = &s.err;
-	s.y.rd.db = db2;
-	started = pthread_create(&t, NULL, side_run, &s) == 0;
-	if (!started)
-		side_run(&s);
-	rc = integrity(x);
-	if (started)
-		pthread_join(t, NULL);
-	sqlite3_close(db2);
-	if (rc == 0 && s.rc != 0) {
-		*x->err = s.err;
-		rc = s.rc;
-	}
-	if (cw_diags_take(x->d, &s.d) != 0 && rc == 0)
-		rc = CW_ENOMEM;
-	cw_diags_free(&s.d);
-	return rc;
-}
-
 static cw_audit_verdict verdict(const cw_audit_ctx *x)
 {
 	if (x->res->deploy_failed)
@@ -378,7 +232,7 @@ int cw_audit_run(cw_audit_result *out, cw_diags *d, const char *path,
 	if (rc == 0)
 		rc = cw_audit_drift(&x);
 	if (rc == 0)
-		rc = health(&x);
+		rc = cw_audit_health(&x);
 	if (rc == 0)
 		rc = cw_audit_deploy(&x);
 	out->verdict = verdict(&x);

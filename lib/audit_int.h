@@ -35,6 +35,9 @@ void cw_audit_engine_options(const cw_audit_ctx *x, cw_migrate_options *mo);
 ** negative CW_E* code. */
 int cw_audit_deploy(cw_audit_ctx *x);
 
+/* integrity_check, foreign_key_check and the recount (audit_health.c). */
+int cw_audit_health(cw_audit_ctx *x);
+
 /* The live schema against the applied entries' (audit_drift.c). */
 int cw_audit_drift(cw_audit_ctx *x);
 
