@@ -51,8 +51,11 @@ int cmd_check(int argc, char **argv)
 			pos, 1, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (opts_report_format(format) != 0)
+	if (!report_format_known(format)) {
+		msg_error("unknown --format '%s' (text, json, junit, github)",
+			  format);
 		return 2;
+	}
 	if (now && (o.now_ms = (double)opts_number(now)) < 0) {
 		msg_error("--now needs milliseconds since the epoch");
 		return 2;

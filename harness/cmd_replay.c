@@ -261,8 +261,11 @@ int cmd_replay(int argc, char **argv)
 			pos, 1, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (opts_report_format(format) != 0)
+	if (!report_format_known(format)) {
+		msg_error("unknown --format '%s' (text, json, junit, github)",
+			  format);
 		return 2;
+	}
 	ro.rows = DEFAULT_ROWS;
 	if (rows && (v = opts_number(rows)) < 0) {
 		msg_error("--rows wants a number of rows, not '%s'", rows);

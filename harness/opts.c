@@ -3,7 +3,6 @@
 */
 #include "opts.h"
 #include "msg.h"
-#include "report.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -96,12 +95,4 @@ long opts_number(const char *s)
 	if (errno != 0 || *end != '\0' || v < 0)
 		return -1;
 	return v;
-}
-
-int opts_report_format(const char *format)
-{
-	if (report_format_known(format))
-		return 0;
-	msg_error("unknown --format '%s' (text, json, junit, github)", format);
-	return 2;
 }

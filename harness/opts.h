@@ -24,10 +24,6 @@ int opts_parse(int argc, char **argv, const opt *table, size_t n_opts,
 	       const char **pos, size_t max_pos, size_t *out_n_pos,
 	       const char *usage);
 
-/* --format of the diagnostics report: 0 for text, json, junit, github or
-** NULL; otherwise 2 after saying which are known. */
-int opts_report_format(const char *format);
-
 /* Parse a non-negative integer option; -1 if malformed. */
 long opts_number(const char *s);
 

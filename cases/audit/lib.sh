@@ -7,8 +7,8 @@
 # generator (cw fixtures build); `audit` fails the case (exit 3) when
 # cw audit changed a byte or a modification time of app.db, -wal, -shm or
 # -journal, or left any file in prod/.
-ORACLE=$TOP/cases/oracle
-SHOP=$TOP/cases/audit/shop
+ORACLE=$CW_TOP/cases/oracle
+SHOP=$CW_TOP/cases/audit/shop
 DB=prod/app.db
 
 command -v node >/dev/null && [ -d "$ORACLE/node_modules" ] || {
