@@ -9,6 +9,8 @@
 # the sqlite3 shell when node is missing).  Best of 2 each, the page cache
 # warm.  Peak RSS of the audit is printed for the large database and for
 # one a tenth of its size: memory must not grow with the database.
+# Then, for information, the audit of the same size two migrations
+# behind (the dry run of the next deploy on a scratch copy).
 # Prints PASS/FAIL per target and exits 0 either way.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,10 +23,15 @@ mkdir -p "$work"
 
 now_ns() { date +%s%N; }
 
-# build NAME ROWS: the database, once per row count.
+# build NAME ROWS [PREFIX]: the database, once per row count.
 build() {
 	db=$work/$1-$2.db
-	if [ ! -f "$db" ]; then
+	if [ ! -f "$db" ] && [ -n "${3:-}" ]; then
+		echo "audit bench: building $db ($2 rows per table, once)" >&2
+		"$CW" fixtures build "$fixture" --rows "$2" -o "$db" \
+			--prefix "$3" --force >/dev/null 2>&1
+		rm -f "$db.expected.json"
+	elif [ ! -f "$db" ]; then
 		echo "audit bench: building $db ($2 rows per table, once)" >&2
 		"$CW" fixtures build "$fixture" --rows "$2" -o "$db.tmp" \
 			--force >/dev/null 2>&1
@@ -95,3 +102,9 @@ echo "audit bench: $(( size / 1048576 )) MiB database ($rows rows per table), ve
 echo "$ic $full" | awk '{printf "  integrity_check alone %.2f s; cw audit %.2f s (budget %.2f s), peak RSS %d MiB: %s\n", $1, $2, $1 + 2, $3 / 1024, ($2 <= $1 + 2 ? "PASS" : "FAIL")}'
 echo "$qc $quick" | awk '{printf "  quick_check alone %.2f s; cw audit --quick %.2f s (budget %.2f s), peak RSS %d MiB: %s\n", $1, $2, $1 + 2, $3 / 1024, ($2 <= $1 + 2 ? "PASS" : "FAIL")}'
 echo "$full $small_rss" | awk '{printf "  peak RSS %d MiB on a tenth of the size, %d MiB on the whole: %s\n", $3 / 1024, $2 / 1024, ($2 <= 2 * $3 + 16384 ? "PASS" : "FAIL")}'
+
+# Informational: the same size two migrations behind (0034 creates
+# agent_metrics, 0035 adds tasks.summary): the dry run copies the whole
+# database to a scratch file first.
+behind=$(build behind "$rows" 34)
+echo "  two migrations behind: cw audit $(audit_best "$behind" | awk '{printf "%.2f s, peak RSS %d MiB", $1, $2 / 1024}') ($(head -1 "$work/audit.txt"))"
