@@ -257,8 +257,12 @@ run: deps
 		--format json > reports/backfill-metrics/report.json
 	$(BUILD)/cw verify-metrics --db $(BUILD)/run/fixture-data.db \
 		--report reports/verify-metrics
-	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay, reports/migrate, reports/backfill-metrics and reports/verify-metrics"
-	@for p in reports/check reports/replay reports/verify-metrics; do \
+	$(BUILD)/cw fixtures build $(FIXTURE) --prefix 28 --rows 200 \
+		-o $(BUILD)/run/fixture-old.db --force
+	$(BUILD)/cw audit --db $(BUILD)/run/fixture-old.db $(FIXTURE) \
+		--report reports/audit || [ $$? = 1 ]
+	@echo "make run: database $(BUILD)/run/fixture.db; reports in reports/check, reports/replay, reports/migrate, reports/backfill-metrics, reports/verify-metrics and reports/audit"
+	@for p in reports/check reports/replay reports/verify-metrics reports/audit; do \
 	  echo "make run: page $(CURDIR)/$$p/index.html (summary.md beside it)"; \
 	  done
 	@echo "make run: database with 200 rows per table $(BUILD)/run/fixture-data.db;" \

@@ -20,6 +20,7 @@ int cmd_fixtures(int argc, char **argv);
 int cmd_backfill(int argc, char **argv);
 int cmd_verify_metrics(int argc, char **argv);
 int cmd_hook(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Every command, in the order `cw --help` lists them (main.c); the man
 ** page and the completion script walk the same table. */

@@ -227,6 +227,22 @@ int report_backfill_json(FILE *out, const backfill_report *r);
 void report_verify_head(FILE *out, const void *ctx);
 int report_verify_json(struct cJSON *root, const void *ctx);
 
+/* ---- cw audit (report_audit.c): diag_report hooks ---- */
+
+struct cw_audit_result;
+
+typedef struct audit_report {
+	const char *db;
+	const char *migrations;
+	const char *table;
+	int quick;
+	const struct cw_audit_result *result;
+} audit_report;
+
+/* The verdict and its numbers, before the findings; ctx: audit_report. */
+void report_audit_head(FILE *out, const void *ctx);
+int report_audit_json(struct cJSON *root, const void *ctx);
+
 /* ---- cw check: the diagnostics report with check's test cases ---- */
 
 /* What `cw check` hands its writers. */

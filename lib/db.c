@@ -85,6 +85,12 @@ static int open_flags(sqlite3 **out, const char *path, int flags,
 	return 0;
 }
 
+int cw_db_open_flags(sqlite3 **out, const char *path, int flags,
+		     int busy_ms, cw_error *err)
+{
+	return open_flags(out, path, flags, busy_ms, err);
+}
+
 int cw_db_open(sqlite3 **out, const char *path, int busy_timeout_ms,
 	       cw_error *err)
 {

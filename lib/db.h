@@ -30,6 +30,12 @@ int cw_db_configure(sqlite3 *db, int busy_timeout_ms, cw_error *err);
 int cw_db_open(sqlite3 **out, const char *path, int busy_timeout_ms,
 	       cw_error *err);
 
+/* Open path (a file name, or a URI with SQLITE_OPEN_URI) with flags,
+** configure it and probe that it is a database: CW_EIO or CW_EINVAL
+** (R005), CW_EBUSY (R004). */
+int cw_db_open_flags(sqlite3 **out, const char *path, int flags,
+		     int busy_ms, cw_error *err);
+
 /* Open an existing database file, read-only or read-write, and configure
 ** it; never create one.  A missing file is CW_ENOTFOUND, a file that is
 ** not a database CW_EINVAL (both R005), a database locked past busy_ms

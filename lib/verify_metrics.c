@@ -135,17 +135,29 @@ static int compare_all(cw_verify_result *out, cw_diags *d, sqlite3 *db,
 int cw_verify_metrics(cw_verify_result *out, cw_diags *d, const char *path,
 		      const cw_verify_options *o, cw_error *err)
 {
-	cw_metrics_read_options ro = CW_METRICS_READ_OPTIONS_INIT;
-	cw_metrics_run *runs = NULL;
-	struct timespec t0, t1;
 	sqlite3 *db = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = cw_db_open_existing(&db, path, 1, o->busy_timeout_ms, err);
 	if (rc == 0)
-		rc = cw_metrics_db_check(db, path, o->migrations_dir, err);
+		rc = cw_verify_metrics_db(out, d, db, path, o, err);
+	sqlite3_close(db);
+	return rc;
+}
+
+int cw_verify_metrics_db(cw_verify_result *out, cw_diags *d, sqlite3 *db,
+			 const char *path, const cw_verify_options *o,
+			 cw_error *err)
+{
+	cw_metrics_read_options ro = CW_METRICS_READ_OPTIONS_INIT;
+	cw_metrics_run *runs = NULL;
+	struct timespec t0, t1;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = cw_metrics_db_check(db, path, o->migrations_dir, err);
 	if (rc == 0)
 		rc = cw_metrics_runs_read(&runs, &out->n_runs, db, err);
 	if (rc == 0 && out->n_runs > 0) {
@@ -168,7 +180,6 @@ int cw_verify_metrics(cw_verify_result *out, cw_diags *d, const char *path,
 		rc = compare_all(out, d, db, path, err);
 	}
 	cw_metrics_runs_free(runs);
-	sqlite3_close(db);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	out->total_ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u +
 			(uint64_t)(t1.tv_nsec - t0.tv_nsec);

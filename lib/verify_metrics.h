@@ -16,6 +16,7 @@
 #ifndef CW_VERIFY_METRICS_H
 #define CW_VERIFY_METRICS_H
 
+#include <sqlite3.h>
 #include <stdint.h>
 #include "diag.h"
 #include "error.h"
@@ -50,6 +51,12 @@ typedef struct cw_verify_result {
 ** cannot be read (R004, R005, B007, B008, CW_ESQL, CW_ENOMEM). */
 int cw_verify_metrics(cw_verify_result *out, cw_diags *d, const char *path,
 		      const cw_verify_options *o, cw_error *err);
+
+/* The same on a connection the caller opened (read-only is enough; cw
+** audit's defended one); path names the database in findings. */
+int cw_verify_metrics_db(cw_verify_result *out, cw_diags *d, sqlite3 *db,
+			 const char *path, const cw_verify_options *o,
+			 cw_error *err);
 
 void cw_verify_result_free(cw_verify_result *r);
 

@@ -24,7 +24,7 @@ START_TEST(test_code_table_shape)
 	ck_assert_uint_ge(n, 40);
 	for (i = 0; i < n; i++) {
 		const char *c = t[i].code;
-		ck_assert_msg(strlen(c) == 4 && strchr("JSHLNRB", c[0]) &&
+		ck_assert_msg(strlen(c) == 4 && strchr("JSHLNRAB", c[0]) &&
 			      isdigit((unsigned char)c[1]) &&
 			      isdigit((unsigned char)c[2]) &&
 			      isdigit((unsigned char)c[3]),

@@ -1,0 +1,4 @@
+release mig 4
+oracle mig
+shop_rows
+audit mig

@@ -1,0 +1,2 @@
+release mig 4
+audit mig
