@@ -198,9 +198,16 @@ static int bounds(reader *r, cw_error *err)
 	if (r->hi_at == NULL)
 		return 0;
 	st = NULL;
-	rc = sqlite3_prepare_v2(r->db, "SELECT count(*) FROM agent_log_chunks"
-				" WHERE (created_at, id) <= (?1, ?2)", -1, &st,
-				NULL);
+	/* (created_at, id) <= (?1, ?2) split in its two ranges: the first
+	** is counted from the created_at index alone, where the row-value
+	** form visits every row of the table for its id (a second of a
+	** 1,000,000-chunk run).  SQL's row-value comparison is exactly this
+	** OR, NULLs included; the keyset reads below keep the row-value
+	** form. */
+	rc = sqlite3_prepare_v2(r->db, "SELECT (SELECT count(*) FROM "
+				"agent_log_chunks WHERE created_at < ?1) + "
+				"(SELECT count(*) FROM agent_log_chunks WHERE "
+				"created_at = ?1 AND id <= ?2)", -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_bind_value(st, 1, r->hi_at);
 	if (rc == SQLITE_OK)
