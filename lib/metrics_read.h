@@ -41,13 +41,15 @@ typedef struct cw_metrics_tally {
 	cw_metrics_counts counts;  /* every chunk: counters, malformed, ... */
 	int64_t last_created_at;   /* the newest chunk read (its created_at
 				   ** as an integer), 0 if none */
-	uint64_t read_ns;          /* in SQLite (with CW_METRICS_PROFILE) */
+	uint64_t read_ns;          /* the reading thread's CPU time: SQLite
+				   ** and copying rows (always measured) */
 	uint64_t count_ns;         /* counting, parse_ns included (idem) */
 	uint64_t batches;          /* keyset queries run */
+	uint64_t wait_ns;          /* counting waited for reading */
 } cw_metrics_tally;
 
 #define CW_METRICS_TALLY_INIT {NULL, 0, 0, NULL, 0, 0, 0, {{0}, 0, 0, 0, 0}, \
-			       0, 0, 0, 0}
+			       0, 0, 0, 0, 0}
 
 typedef struct cw_metrics_read_options {
 	int batch_size;            /* rows per query; 0: CW_METRICS_BATCH */
