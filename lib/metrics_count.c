@@ -18,6 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 typedef const unsigned char *bytes;
 
@@ -58,17 +61,6 @@ const char *cw_metric_name(cw_metric m)
 	return m < CW_METRIC_N ? names[m] : "?";
 }
 
-static int is_name(bytes s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < N_COUNTED; i++)
-		if (len == counted_names[i].len &&
-		    memcmp(s, counted_names[i].value, len) == 0)
-			return 1;
-	return 0;
-}
-
 /* ---- the scan ---- */
 
 typedef struct scan {
@@ -76,11 +68,13 @@ typedef struct scan {
 	bytes end;        /* end of the chunk */
 	int allow_nl;     /* a newline is whitespace (whole-chunk reading) */
 	int saw_nl;       /* a newline was skipped as whitespace */
-	int has_name;     /* a string value decodes to a counted name */
+	int has_name;     /* a counted name where it counts (see below) */
 	int has_nul;      /* a \u0000 escape */
+	bytes str, str_end;   /* the last string scanned, raw */
+	int str_escaped;      /* it holds an escape */
 } scan;
 
-static void skip_ws(scan *s)
+static void skip_ws_run(scan *s)
 {
 	for (; s->p < s->end; s->p++) {
 		unsigned char c = *s->p;
@@ -92,6 +86,15 @@ static void skip_ws(scan *s)
 		}
 		break;
 	}
+}
+
+/* Most tokens of compact JSON follow each other with no whitespace, and
+** no whitespace byte is above ' ': one test decides the common case. */
+static inline void skip_ws(scan *s)
+{
+	if (s->p < s->end && *s->p > ' ')
+		return;
+	skip_ws_run(s);
 }
 
 static bytes skip_bom(bytes p, bytes end)
@@ -153,29 +156,75 @@ static bytes scan_escape(scan *s, bytes p)
 	return p + 6;
 }
 
-/* 1 if the raw string s[0..len) (escapes valid) decodes to a counted
-** name.  Names are ASCII letters and '_', so any longer string, or an
-** escape decoding to something else, is none. */
-static int escaped_is_name(bytes s, size_t len)
+/* Decode the raw string s[0..len) (escapes valid) into buf, which holds
+** NAME_MAX_LEN bytes.  Returns its length, or -1 when it is longer or
+** holds an escape of anything but ASCII: every word the filter looks for
+** (counted names and the keys on their path) is short ASCII without
+** quotes, backslashes or control characters, so such a string is none of
+** them. */
+static int decode_short(bytes s, size_t len, unsigned char *buf)
 {
-	unsigned char buf[NAME_MAX_LEN + 1];
 	size_t n = 0, i = 0;
 	unsigned u;
 
 	while (i < len) {
-		if (n > NAME_MAX_LEN)
-			return 0;
+		if (n == NAME_MAX_LEN)
+			return -1;
 		if (s[i] != '\\') {
 			buf[n++] = s[i++];
 			continue;
 		}
 		if (s[i + 1] != 'u' || hex4(s + i + 2, s + len, &u) != 0 ||
 		    u >= 0x80)
-			return 0;
+			return -1;
 		buf[n++] = (unsigned char)u;
 		i += 6;
 	}
-	return is_name(buf, n);
+	return (int)n;
+}
+
+/* The string the scan last met, decoded when short enough to be a word
+** the filter looks for; its length, or -1. */
+static int last_string(const scan *s, unsigned char *buf)
+{
+	size_t len = (size_t)(s->str_end - s->str);
+
+	if (!s->str_escaped) {
+		if (len > NAME_MAX_LEN)
+			return -1;
+		memcpy(buf, s->str, len);
+		return (int)len;
+	}
+	return len > 6 * NAME_MAX_LEN ? -1 : decode_short(s->str, len, buf);
+}
+
+static int word_is(const unsigned char *w, int n, const char *word)
+{
+	return n >= 0 && (size_t)n == strlen(word) && memcmp(w, word, n) == 0;
+}
+
+/* 1 if w[0..n) is the value of a counted row of event type `type`. */
+static int is_value_of(const unsigned char *w, int n, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < N_COUNTED; i++)
+		if (strcmp(counted_names[i].type, type) == 0 &&
+		    word_is(w, n, counted_names[i].value))
+			return 1;
+	return 0;
+}
+
+/* 1 if w[0..n) is the field of a counted row of event type `type`. */
+static int is_field_of(const unsigned char *w, int n, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < N_COUNTED; i++)
+		if (strcmp(counted_names[i].type, type) == 0 &&
+		    word_is(w, n, counted_names[i].field))
+			return 1;
+	return 0;
 }
 
 /* Bytes of v that may be '"', '\\' or below 0x20 have their high bit set
@@ -190,15 +239,40 @@ static inline uint64_t special8(uint64_t v)
 		((v - ones * 0x20) & ~v)) & highs;
 }
 
+#ifdef __SSE2__
+/* A mask of the bytes of p[0..16) that are '"', '\\' or below 0x20. */
+static inline unsigned special16(bytes p)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i q = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+	__m128i b = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+	__m128i c = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(q, b),
+							 c));
+}
+#endif
+
 /* A string whose opening quote is at s->p[-1]; s->p ends after its
-** closing quote.  Most bytes go by eight at a time. */
-static int scan_string(scan *s, int is_value)
+** closing quote, s->str..s->str_end is its raw text.  Most bytes go by
+** sixteen (SSE2) or eight at a time. */
+static int scan_string(scan *s)
 {
 	bytes start = s->p, p = s->p, end = s->end;
 	int escaped = 0;
 	uint64_t v;
 
 	for (;;) {
+#ifdef __SSE2__
+		while (end - p >= 16) {
+			unsigned m = special16(p);
+			if (m) {
+				p += __builtin_ctz(m);
+				break;
+			}
+			p += 16;
+		}
+#endif
 		while (end - p >= 8) {
 			memcpy(&v, p, 8);
 			if (special8(v))
@@ -221,9 +295,9 @@ static int scan_string(scan *s, int is_value)
 		p++;
 	}
 	s->p = p + 1;
-	if (is_value && !s->has_name && (size_t)(p - start) <= 6 * NAME_MAX_LEN)
-		s->has_name = escaped ? escaped_is_name(start, (size_t)(p - start))
-				      : is_name(start, (size_t)(p - start));
+	s->str = start;
+	s->str_end = p;
+	s->str_escaped = escaped;
 	return 0;
 }
 
@@ -270,11 +344,66 @@ static int scan_literal(scan *s, const char *word, size_t n)
 	return 0;
 }
 
-/* One JSON value starting at s->p (no whitespace before it).  Iterative,
-** so deep nesting costs no C stack. */
+/* Where a value sits on the path that counting reads (count_event):
+** the line itself, an event (the line, or an element of the line's
+** array), its message, the message's content array, a block of it, and
+** the two string slots that hold counted values: a block's field of an
+** assistant row, an event's field of a system row.  Anywhere else a
+** value cannot count. */
+enum { AT_OTHER, AT_LINE, AT_EVENT, AT_MESSAGE, AT_CONTENT, AT_BLOCK,
+       AT_ASSISTANT_SLOT, AT_SYSTEM_SLOT };
+
+/* Containers, by what they are on that path. */
+enum { IN_OTHER, IN_EVENTS, IN_EVENT, IN_MESSAGE, IN_CONTENT, IN_BLOCK };
+
+static unsigned char container_of(unsigned char at, unsigned char c)
+{
+	if (c == '{')
+		return at == AT_LINE || at == AT_EVENT ? IN_EVENT :
+		       at == AT_MESSAGE ? IN_MESSAGE :
+		       at == AT_BLOCK ? IN_BLOCK : IN_OTHER;
+	return at == AT_LINE ? IN_EVENTS : at == AT_CONTENT ? IN_CONTENT :
+	       IN_OTHER;
+}
+
+/* Where the value of the key just scanned sits, in an object `in`.
+** Keys are compared decoded, so an escaped key is seen as what it
+** spells; a key given twice is followed both times (more parsing, never
+** less). */
+static unsigned char member_at(const scan *s, unsigned char in)
+{
+	unsigned char w[NAME_MAX_LEN];
+	int n;
+
+	if (in != IN_EVENT && in != IN_MESSAGE && in != IN_BLOCK)
+		return AT_OTHER;
+	n = last_string(s, w);
+	if (in == IN_EVENT)
+		return word_is(w, n, "message") ? AT_MESSAGE :
+		       is_field_of(w, n, "system") ? AT_SYSTEM_SLOT : AT_OTHER;
+	if (in == IN_MESSAGE)
+		return word_is(w, n, "content") ? AT_CONTENT : AT_OTHER;
+	return is_field_of(w, n, "assistant") ? AT_ASSISTANT_SLOT : AT_OTHER;
+}
+
+/* A string value at `at`: note a counted name in its slot. */
+static void string_at(scan *s, unsigned char at)
+{
+	unsigned char w[NAME_MAX_LEN];
+
+	if (s->has_name || (at != AT_ASSISTANT_SLOT && at != AT_SYSTEM_SLOT))
+		return;
+	s->has_name = is_value_of(w, last_string(s, w),
+				  at == AT_ASSISTANT_SLOT ? "assistant" :
+				  "system");
+}
+
+/* One JSON value starting at s->p (no whitespace before it), the whole
+** of a line or chunk.  Iterative, so deep nesting costs no C stack. */
 static int scan_value(scan *s)
 {
-	unsigned char stack[CJSON_NESTING_LIMIT];
+	unsigned char stack[CJSON_NESTING_LIMIT], in[CJSON_NESTING_LIMIT];
+	unsigned char at = AT_LINE;
 	size_t depth = 0;
 
 value:
@@ -284,6 +413,7 @@ value:
 	case '{': case '[':
 		if (depth >= CJSON_NESTING_LIMIT)
 			return -1;
+		in[depth] = container_of(at, *s->p);
 		stack[depth++] = *s->p++;
 		skip_ws(s);
 		if (s->p < s->end && *s->p == stack[depth - 1] + 2) {
@@ -293,11 +423,12 @@ value:
 		}
 		if (stack[depth - 1] == '{')
 			goto key;
-		goto value;
+		goto element;
 	case '"':
 		s->p++;
-		if (scan_string(s, 1) != 0)
+		if (scan_string(s) != 0)
 			return -1;
+		string_at(s, at);
 		goto after;
 	case 't':
 		if (scan_literal(s, "true", 4) != 0)
@@ -318,12 +449,17 @@ value:
 			return -1;
 		goto after;
 	}
+element:
+	at = in[depth - 1] == IN_EVENTS ? AT_EVENT :
+	     in[depth - 1] == IN_CONTENT ? AT_BLOCK : AT_OTHER;
+	goto value;
 key:
 	if (s->p >= s->end || *s->p != '"')
 		return -1;
 	s->p++;
-	if (scan_string(s, 0) != 0)
+	if (scan_string(s) != 0)
 		return -1;
+	at = member_at(s, in[depth - 1]);
 	skip_ws(s);
 	if (s->p >= s->end || *s->p != ':')
 		return -1;
@@ -341,7 +477,7 @@ after:
 		skip_ws(s);
 		if (stack[depth - 1] == '{')
 			goto key;
-		goto value;
+		goto element;
 	}
 	if (*s->p != stack[depth - 1] + 2)
 		return -1;
@@ -479,7 +615,7 @@ oom:
 static bytes take_line(cw_metrics_counts *out, bytes p, bytes end, int flags,
 		       cw_error *err)
 {
-	scan s = {p, end, 0, 0, 0, 0};
+	scan s = {p, end, 0, 0, 0, 0, NULL, NULL, 0};
 	bytes vb, nl;
 
 	if (*p == '\n')
@@ -507,7 +643,7 @@ int cw_metrics_count(cw_metrics_counts *out, const char *text, size_t len,
 		     int flags, cw_error *err)
 {
 	bytes b = (bytes)text, end = b + len, p = b;
-	scan s = {b, end, 1, 0, 0, 0};
+	scan s = {b, end, 1, 0, 0, 0, NULL, NULL, 0};
 
 	if (len == 0)
 		return 0;
