@@ -32,13 +32,18 @@ typedef struct counted {
 	size_t len;
 	const char *type;     /* "assistant" or "system" */
 	const char *field;    /* "name" of a tool_use block, or "subtype" */
+	size_t field_len;
+	int in_block;         /* field is a block's (assistant), not the
+			      ** event's own (system) */
 	cw_metric metric;
 } counted;
 
 static const counted counted_names[] = {
-	{"AskUserQuestion", 15, "assistant", "name", CW_METRIC_QUESTIONS},
-	{"Agent", 5, "assistant", "name", CW_METRIC_SUBAGENTS},
-	{"compact_boundary", 16, "system", "subtype", CW_METRIC_COMPACTIONS},
+	{"AskUserQuestion", 15, "assistant", "name", 4, 1,
+	 CW_METRIC_QUESTIONS},
+	{"Agent", 5, "assistant", "name", 4, 1, CW_METRIC_SUBAGENTS},
+	{"compact_boundary", 16, "system", "subtype", 7, 0,
+	 CW_METRIC_COMPACTIONS},
 };
 #define N_COUNTED (sizeof(counted_names) / sizeof(*counted_names))
 #define NAME_MAX_LEN 16   /* the longest value above */
@@ -203,26 +208,29 @@ static int word_is(const unsigned char *w, int n, const char *word)
 	return n >= 0 && (size_t)n == strlen(word) && memcmp(w, word, n) == 0;
 }
 
-/* 1 if w[0..n) is the value of a counted row of event type `type`. */
-static int is_value_of(const unsigned char *w, int n, const char *type)
+/* 1 if w[0..n) is the value of a counted row whose field is a block's
+** (in_block) or an event's. */
+static int is_value_of(const unsigned char *w, int n, int in_block)
 {
 	size_t i;
 
 	for (i = 0; i < N_COUNTED; i++)
-		if (strcmp(counted_names[i].type, type) == 0 &&
-		    word_is(w, n, counted_names[i].value))
+		if (counted_names[i].in_block == in_block &&
+		    (size_t)n == counted_names[i].len &&
+		    memcmp(w, counted_names[i].value, (size_t)n) == 0)
 			return 1;
 	return 0;
 }
 
-/* 1 if w[0..n) is the field of a counted row of event type `type`. */
-static int is_field_of(const unsigned char *w, int n, const char *type)
+/* 1 if w[0..n) is the field of a counted row, a block's or an event's. */
+static int is_field_of(const unsigned char *w, int n, int in_block)
 {
 	size_t i;
 
 	for (i = 0; i < N_COUNTED; i++)
-		if (strcmp(counted_names[i].type, type) == 0 &&
-		    word_is(w, n, counted_names[i].field))
+		if (counted_names[i].in_block == in_block &&
+		    (size_t)n == counted_names[i].field_len &&
+		    memcmp(w, counted_names[i].field, (size_t)n) == 0)
 			return 1;
 	return 0;
 }
@@ -380,10 +388,10 @@ static unsigned char member_at(const scan *s, unsigned char in)
 	n = last_string(s, w);
 	if (in == IN_EVENT)
 		return word_is(w, n, "message") ? AT_MESSAGE :
-		       is_field_of(w, n, "system") ? AT_SYSTEM_SLOT : AT_OTHER;
+		       is_field_of(w, n, 0) ? AT_SYSTEM_SLOT : AT_OTHER;
 	if (in == IN_MESSAGE)
 		return word_is(w, n, "content") ? AT_CONTENT : AT_OTHER;
-	return is_field_of(w, n, "assistant") ? AT_ASSISTANT_SLOT : AT_OTHER;
+	return is_field_of(w, n, 1) ? AT_ASSISTANT_SLOT : AT_OTHER;
 }
 
 /* A string value at `at`: note a counted name in its slot. */
@@ -394,8 +402,7 @@ static void string_at(scan *s, unsigned char at)
 	if (s->has_name || (at != AT_ASSISTANT_SLOT && at != AT_SYSTEM_SLOT))
 		return;
 	s->has_name = is_value_of(w, last_string(s, w),
-				  at == AT_ASSISTANT_SLOT ? "assistant" :
-				  "system");
+				  at == AT_ASSISTANT_SLOT);
 }
 
 /* One JSON value starting at s->p (no whitespace before it), the whole
@@ -512,7 +519,7 @@ static void count_row(const counted *c, const cJSON *ev, cw_metrics_counts *out)
 {
 	const cJSON *content, *b;
 
-	if (strcmp(c->type, "system") == 0) {
+	if (!c->in_block) {
 		if (str_is(member(ev, c->field), c->value))
 			out->n[c->metric]++;
 		return;
