@@ -9,6 +9,21 @@
 ** values (sqlite3_value_dup), so the order holds whatever type a value
 ** has.  The upper bound, the newest row when the read starts, is kept the
 ** same way.
+**
+** What SQLite does with it (EXPLAIN QUERY PLAN, on the schema drizzle's
+** migration 0003 creates, which indexes created_at alone): SEARCH USING
+** INDEX agent_log_chunks_created_at_idx (created_at>? AND created_at<?),
+** then USE TEMP B-TREE FOR LAST TERM OF ORDER BY (SQLite 3.53).  The
+** seek keeps the read linear; the temp B-tree only orders rows of equal
+** created_at by id, but every row, content included, passes through it.
+** That sorter is most of what the keyset read costs beyond a plain
+** ordered scan (about 0.9 s against 0.4 s for 1,000,000 chunks of 1 KB,
+** measured with the bench database).  An index on (created_at, id) would
+** remove it, but the backfill never changes the user's schema; a single
+** statement stepped through in batches pays the same sort and would hold
+** one read transaction for the whole run.  So the contract's keyset
+** queries stay, and their cost is hidden instead: they run on a thread of
+** their own (metrics_queue.h) while the calling thread counts.
 */
 #include "metrics_read.h"
 

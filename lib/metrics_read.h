@@ -6,8 +6,11 @@
 ** The read is bounded by the newest chunk present when it starts, so rows
 ** a live server writes meanwhile are not read (it counts those itself).
 ** Each batch is its own read transaction: nothing holds a lock between
-** batches.  Memory grows with the number of agents, never with the number
-** of chunks: one entry per agent, found through a hash index.
+** batches.  The queries run on a second thread, which copies the rows
+** into a bounded pool of batches (metrics_queue.h); the calling thread
+** counts them, in order, and is the only one that calls progress.
+** Memory grows with the number of agents, never with the number of
+** chunks: one entry per agent, found through a hash index, and the pool.
 **
 ** The tally owns its strings; cw_metrics_tally_free releases them.
 */
