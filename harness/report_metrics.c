@@ -39,8 +39,8 @@ static void agents_text(FILE *out, const cw_metrics_tally *t)
 }
 
 /* Where the time went: SQLite reading (its own thread, overlapped with
-** the rest), the pre-filter scan, cJSON parsing, how long counting
-** waited for rows, the write transaction. */
+** the rest), the pre-filter scan and cJSON parsing (summed over both
+** threads), how long counting waited for rows, the write transaction. */
 static void profile_text(FILE *out, const cw_backfill_result *r)
 {
 	const cw_metrics_tally *t = &r->tally;
@@ -48,11 +48,13 @@ static void profile_text(FILE *out, const cw_backfill_result *r)
 	uint64_t scan = t->count_ns > parse ? t->count_ns - parse : 0;
 
 	fprintf(out, "time: reading %.3f s (own thread), pre-filter %.3f s, "
-		"parsing %.3f s (%llu of %llu lines parsed), waiting for "
-		"rows %.3f s, writing %.3f s, total %.3f s\n",
+		"parsing %.3f s (%llu of %llu lines parsed; %llu chunks "
+		"counted on the reading thread), waiting for rows %.3f s, "
+		"writing %.3f s, total %.3f s\n",
 		secs(t->read_ns), secs(scan), secs(parse),
 		(unsigned long long)t->counts.parsed,
-		(unsigned long long)t->counts.lines, secs(t->wait_ns),
+		(unsigned long long)t->counts.lines,
+		(unsigned long long)t->helped, secs(t->wait_ns),
 		secs(r->write_ns), secs(r->total_ns));
 }
 

@@ -100,6 +100,16 @@ int cw_metrics_batch_add(cw_metrics_batch *b, const char *id, size_t id_len,
 	return 0;
 }
 
+/* Clear b for filling. */
+static cw_metrics_batch *cleared(cw_metrics_batch *b)
+{
+	b->n_rows = 0;
+	b->n_bytes = 0;
+	b->is_last = 0;
+	b->next = NULL;
+	return b;
+}
+
 cw_metrics_batch *cw_metrics_queue_take_empty(cw_metrics_queue *q,
 					      uint64_t *waited_ns)
 {
@@ -118,12 +128,30 @@ cw_metrics_batch *cw_metrics_queue_take_empty(cw_metrics_queue *q,
 		q->empty = b->next;
 	}
 	pthread_mutex_unlock(&q->lock);
-	if (b) {
-		b->n_rows = 0;
-		b->n_bytes = 0;
-		b->is_last = 0;
-		b->next = NULL;
+	return b ? cleared(b) : NULL;
+}
+
+cw_metrics_batch *cw_metrics_queue_take_any(cw_metrics_queue *q,
+					    int *is_full)
+{
+	cw_metrics_batch *b = NULL;
+
+	pthread_mutex_lock(&q->lock);
+	while (!q->stop && q->empty == NULL && q->n_full < 2)
+		pthread_cond_wait(&q->changed, &q->lock);
+	*is_full = 0;
+	if (!q->stop && q->empty) {
+		b = q->empty;
+		q->empty = b->next;
+	} else if (!q->stop) {
+		b = q->full;
+		q->full = b->next;
+		q->n_full--;
+		*is_full = 1;
 	}
+	pthread_mutex_unlock(&q->lock);
+	if (b && !*is_full)
+		cleared(b);
 	return b;
 }
 
@@ -136,6 +164,7 @@ void cw_metrics_queue_put_full(cw_metrics_queue *q, cw_metrics_batch *b)
 	else
 		q->full = b;
 	q->full_tail = b;
+	q->n_full++;
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -157,6 +186,7 @@ cw_metrics_batch *cw_metrics_queue_take_full(cw_metrics_queue *q,
 	q->full = b->next;
 	if (q->full == NULL)
 		q->full_tail = NULL;
+	q->n_full--;
 	pthread_mutex_unlock(&q->lock);
 	return b;
 }

@@ -5,7 +5,9 @@
 **
 ** Why two threads: reading the rows and counting their events each take
 ** a similar share of a backfill, and neither needs the other's state, so
-** on two cores they overlap.  Why bounded: memory must not grow with the
+** on two cores they overlap.  Counting is the larger share, so when the
+** pool is used up the reader counts the oldest full batch itself rather
+** than wait (cw_metrics_queue_take_any): both cores stay busy.  Why bounded: memory must not grow with the
 ** table.  A fixed pool of CW_METRICS_QUEUE_BATCHES batches circulates
 ** between an empty list (the reader fills from it) and a full list (the
 ** counter takes from it, in order); when both sides wait, nothing is
@@ -23,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CW_METRICS_QUEUE_BATCHES 4
+#define CW_METRICS_QUEUE_BATCHES 6
 #define CW_METRICS_BATCH_BYTES (1024 * 1024)
 
 /* One row: where its strings are in the batch's bytes. */
@@ -48,6 +50,7 @@ typedef struct cw_metrics_queue {
 	pthread_cond_t changed;          /* a list grew, or stop was set */
 	cw_metrics_batch *empty;         /* a stack */
 	cw_metrics_batch *full, *full_tail;
+	size_t n_full;
 	int stop;                        /* the counter gave up */
 	cw_metrics_batch pool[CW_METRICS_QUEUE_BATCHES];
 } cw_metrics_queue;
@@ -68,6 +71,14 @@ int cw_metrics_batch_add(cw_metrics_batch *b, const char *id, size_t id_len,
 cw_metrics_batch *cw_metrics_queue_take_empty(cw_metrics_queue *q,
 					      uint64_t *waited_ns);
 void cw_metrics_queue_put_full(cw_metrics_queue *q, cw_metrics_batch *b);
+
+/* The reader's side when the pool may be used up: an empty batch if one
+** is there (*is_full 0); else, when two or more are full, the oldest, for
+** the reader to count itself and then fill (*is_full 1), the other left
+** for the counter, which must not wait; else it waits for either.  NULL
+** once the counter has stopped. */
+cw_metrics_batch *cw_metrics_queue_take_any(cw_metrics_queue *q,
+					    int *is_full);
 
 /* The counter's side: the oldest full batch (waits for one; *waited_ns,
 ** if not NULL, grows by the time waited), then the batch back, counted.

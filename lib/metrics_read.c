@@ -28,6 +28,7 @@
 #include "metrics_read.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,16 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* CPU time of the calling thread: what it did, not what it waited for
+** (the machine may be busy with more than this run). */
+static uint64_t thread_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int sql_error(sqlite3 *db, int rc, const char *what, cw_error *err)
 {
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
@@ -196,10 +207,20 @@ typedef struct reader {
 	int rc;                       /* the thread's result */
 	cw_error err;                 /* its failure */
 	uint64_t read_ns, batches;    /* for the tally, after the join */
+	int64_t last_at;              /* created_at of the last row read */
+	cw_metrics_tally help;        /* what the reader counted itself */
+	uint64_t help_ns;             /* and the time it took */
+	_Atomic uint64_t helped;      /* its chunks, for progress */
 } reader;
 
-/* The reader stopped because the counter did (not an error of its own). */
-#define STOPPED (-100)   /* no SQLite result code is negative */
+/* The reader stopped because the counter did (not an error of its own),
+** or failed counting a batch itself (r->err says why).  No SQLite result
+** code is negative. */
+#define STOPPED (-100)
+#define HELP_FAILED (-101)
+
+static int count_batch(cw_metrics_tally *t, const cw_metrics_read_options *o,
+		       const cw_metrics_batch *b, cw_error *err);
 
 #define COLS "SELECT agent_id, content, created_at, id FROM agent_log_chunks "
 
@@ -264,12 +285,26 @@ static int prepare(reader *r, cw_error *err)
 	       sql_error(r->db, rc, "reading agent_log_chunks", err);
 }
 
-/* Hand the batch being filled to the counter and take an empty one. */
+/* Hand the batch being filled to the counter and take an empty one; if
+** none is left, count the oldest full one here and fill it next. */
 static int hand_over(reader *r)
 {
+	uint64_t t0;
+	int is_full, rc;
+
 	cw_metrics_queue_put_full(&r->q, r->cur);
-	r->cur = cw_metrics_queue_take_empty(&r->q, NULL);
-	return r->cur ? SQLITE_OK : STOPPED;
+	r->cur = cw_metrics_queue_take_any(&r->q, &is_full);
+	if (r->cur == NULL)
+		return STOPPED;
+	if (!is_full)
+		return SQLITE_OK;
+	t0 = thread_ns();
+	rc = count_batch(&r->help, r->o, r->cur, &r->err);
+	r->help_ns += thread_ns() - t0;
+	r->helped = r->help.chunks;
+	r->cur->n_rows = 0;
+	r->cur->n_bytes = 0;
+	return rc == 0 ? SQLITE_OK : HELP_FAILED;
 }
 
 /* Copy the current row of st into the batch being filled, handing the
@@ -288,6 +323,7 @@ static int copy_row(reader *r, sqlite3_stmt *st)
 	else
 		text = (const char *)sqlite3_column_text(st, 1);
 	len = (size_t)sqlite3_column_bytes(st, 1);
+	r->last_at = sqlite3_column_int64(st, 2);
 	if ((len && text == NULL) || (id_len && id == NULL) ||
 	    cw_metrics_batch_add(r->cur, id, id ? id_len : 0, text, len,
 				 sqlite3_column_int64(st, 2),
@@ -340,18 +376,13 @@ static int batch(reader *r, int *out_rows)
 		rc = hand_over(r);
 	if (rc == STOPPED)
 		return STOPPED;
+	if (rc == HELP_FAILED)
+		return r->err.code;
 	if (rc != SQLITE_DONE && rc != SQLITE_OK)
 		return sql_error(r->db, rc, "reading agent_log_chunks", &r->err);
 	return 0;
 }
 
-static uint64_t thread_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* The reading thread: every keyset query, in order, into the queue; the
 ** last batch handed over says so (is_last), even after a failure. */
@@ -416,9 +447,49 @@ static int take_row(cw_metrics_tally *t, const cw_metrics_read_options *o,
 	t->counts.parsed += c.parsed;
 	t->counts.parse_ns += c.parse_ns;
 	t->chunks++;
-	t->last_created_at = row->created_at;
-	if (o->progress && t->chunks % CW_METRICS_PROGRESS == 0)
-		o->progress(o->progress_ctx, t->chunks, t->total);
+	return 0;
+}
+
+/* Count every row of b into t. */
+static int count_batch(cw_metrics_tally *t, const cw_metrics_read_options *o,
+		       const cw_metrics_batch *b, cw_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < b->n_rows; i++)
+		rc = take_row(t, o, b, &b->rows[i], err);
+	return rc;
+}
+
+/* Add what the reader counted itself to t.  Returns 0 or CW_ENOMEM. */
+static int merge(cw_metrics_tally *t, const cw_metrics_tally *h,
+		 cw_error *err)
+{
+	size_t k;
+	int i;
+
+	for (k = 0; k < h->n_agents; k++) {
+		const cw_metrics_agent *b = &h->agents[k];
+		cw_metrics_agent *a = agent_of(t, b->agent_id,
+					       strlen(b->agent_id));
+		if (a == NULL)
+			return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
+					    "out of memory counting chunks");
+		for (i = 0; i < CW_METRIC_N; i++) {
+			a->n[i] += b->n[i];
+			a->before[i] += b->before[i];
+		}
+		a->chunks += b->chunks;
+	}
+	for (i = 0; i < CW_METRIC_N; i++)
+		t->counts.n[i] += h->counts.n[i];
+	t->counts.malformed += h->counts.malformed;
+	t->counts.lines += h->counts.lines;
+	t->counts.parsed += h->counts.parsed;
+	t->counts.parse_ns += h->counts.parse_ns;
+	t->count_ns += h->count_ns;
+	t->chunks += h->chunks;
 	return 0;
 }
 
@@ -429,12 +500,22 @@ static int count_all(reader *r, cw_error *err)
 {
 	cw_metrics_batch *b;
 	int is_last = 0, rc = 0;
+	uint64_t shown = 0;   /* progress said so many thousands */
 	size_t i;
 
 	while (!is_last) {
 		b = cw_metrics_queue_take_full(&r->q, &r->t->wait_ns);
-		for (i = 0; rc == 0 && i < b->n_rows; i++)
+		for (i = 0; rc == 0 && i < b->n_rows; i++) {
+			uint64_t done;
 			rc = take_row(r->t, r->o, b, &b->rows[i], err);
+			done = r->t->chunks + r->helped;
+			if (rc == 0 && r->o->progress &&
+			    done / CW_METRICS_PROGRESS > shown) {
+				shown = done / CW_METRICS_PROGRESS;
+				r->o->progress(r->o->progress_ctx, done,
+					       r->t->total);
+			}
+		}
 		is_last = b->is_last;
 		cw_metrics_queue_put_empty(&r->q, b);
 		if (rc != 0) {
@@ -461,13 +542,18 @@ static int read_and_count(reader *r, cw_error *err)
 	}
 	rc = count_all(r, err);
 	pthread_join(thread, NULL);
-	r->t->read_ns = r->read_ns;
+	r->t->read_ns = r->read_ns > r->help_ns ? r->read_ns - r->help_ns : 0;
 	r->t->batches = r->batches;
+	r->t->last_created_at = r->last_at;
 	if (rc == 0 && r->rc != 0) {
 		rc = r->rc;
 		if (err)
 			*err = r->err;
 	}
+	r->t->helped = r->help.chunks;
+	if (rc == 0)
+		rc = merge(r->t, &r->help, err);
+	cw_metrics_tally_free(&r->help);
 	cw_metrics_queue_free(&r->q);
 	return rc;
 }
@@ -479,6 +565,7 @@ int cw_metrics_read(cw_metrics_tally *out, sqlite3 *db,
 	int rc;
 
 	memset(&r, 0, sizeof(r));
+	atomic_init(&r.helped, 0);
 	r.db = db;
 	r.o = o;
 	r.t = out;

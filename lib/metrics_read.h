@@ -49,10 +49,12 @@ typedef struct cw_metrics_tally {
 	uint64_t count_ns;         /* counting, parse_ns included (idem) */
 	uint64_t batches;          /* keyset queries run */
 	uint64_t wait_ns;          /* counting waited for reading */
+	uint64_t helped;           /* of chunks, counted on the reading
+				   ** thread (metrics_queue.h) */
 } cw_metrics_tally;
 
 #define CW_METRICS_TALLY_INIT {NULL, 0, 0, NULL, 0, 0, 0, {{0}, 0, 0, 0, 0}, \
-			       0, 0, 0, 0, 0}
+			       0, 0, 0, 0, 0, 0}
 
 typedef struct cw_metrics_read_options {
 	int batch_size;            /* rows per query; 0: CW_METRICS_BATCH */
