@@ -15,6 +15,11 @@
 ** or at the end of a keyset query, so the pool holds at most
 ** CW_METRICS_QUEUE_BATCHES x (CW_METRICS_BATCH_BYTES + the largest chunk).
 **
+** Both threads parse with cJSON, which its README calls thread-safe while
+** no thread relies on cJSON_GetErrorPtr, sets allocation hooks or calls
+** setlocale meanwhile: the backfill does none of these (the counting
+** knows a line is valid before cJSON sees it).
+**
 ** The queue owns its batches; cw_metrics_queue_free frees them.  Nothing
 ** here touches SQLite.
 */
