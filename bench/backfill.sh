@@ -7,7 +7,8 @@
 # built once from the data generator's stream-json chunks and cached under
 # build/bench.  Agents are fixed at 2,000 so that memory can only grow with
 # the table, which it must not.  Prints times, ratios, peak RSS and cw's
-# own breakdown (--profile: reading, pre-filter, parsing, writing).
+# own breakdown (--profile: reading, pre-filter, parsing, waiting, writing;
+# bench/README.md says what each one is).
 # usage: CW=build/cw bench/backfill.sh [N ...]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
