@@ -100,14 +100,26 @@ int cw_metrics_batch_add(cw_metrics_batch *b, const char *id, size_t id_len,
 	return 0;
 }
 
-/* Clear b for filling. */
-static cw_metrics_batch *cleared(cw_metrics_batch *b)
+cw_metrics_batch *cw_metrics_batch_clear(cw_metrics_batch *b)
 {
+	if (b->cap_bytes > 2 * CW_METRICS_BATCH_BYTES) {
+		free(b->bytes);
+		b->bytes = NULL;
+		b->cap_bytes = 0;
+	}
 	b->n_rows = 0;
 	b->n_bytes = 0;
 	b->is_last = 0;
 	b->next = NULL;
 	return b;
+}
+
+/* An empty batch may be filled: there is one, and the full ones hold
+** less than CW_METRICS_QUEUE_BYTES (huge chunks wait for the counter,
+** instead of filling the whole pool). */
+static int can_fill(const cw_metrics_queue *q)
+{
+	return q->empty != NULL && q->full_bytes < CW_METRICS_QUEUE_BYTES;
 }
 
 cw_metrics_batch *cw_metrics_queue_take_empty(cw_metrics_queue *q,
@@ -117,9 +129,9 @@ cw_metrics_batch *cw_metrics_queue_take_empty(cw_metrics_queue *q,
 	uint64_t t0 = 0;
 
 	pthread_mutex_lock(&q->lock);
-	if (q->empty == NULL && waited_ns)
+	if (!can_fill(q) && waited_ns)
 		t0 = now_ns();
-	while (!q->stop && q->empty == NULL)
+	while (!q->stop && !can_fill(q))
 		pthread_cond_wait(&q->changed, &q->lock);
 	if (t0)
 		*waited_ns += now_ns() - t0;
@@ -128,7 +140,7 @@ cw_metrics_batch *cw_metrics_queue_take_empty(cw_metrics_queue *q,
 		q->empty = b->next;
 	}
 	pthread_mutex_unlock(&q->lock);
-	return b ? cleared(b) : NULL;
+	return b ? cw_metrics_batch_clear(b) : NULL;
 }
 
 cw_metrics_batch *cw_metrics_queue_take_any(cw_metrics_queue *q,
@@ -137,21 +149,22 @@ cw_metrics_batch *cw_metrics_queue_take_any(cw_metrics_queue *q,
 	cw_metrics_batch *b = NULL;
 
 	pthread_mutex_lock(&q->lock);
-	while (!q->stop && q->empty == NULL && q->n_full < 2)
+	while (!q->stop && !can_fill(q) && q->n_full < 2)
 		pthread_cond_wait(&q->changed, &q->lock);
 	*is_full = 0;
-	if (!q->stop && q->empty) {
+	if (!q->stop && can_fill(q)) {
 		b = q->empty;
 		q->empty = b->next;
 	} else if (!q->stop) {
 		b = q->full;
 		q->full = b->next;
 		q->n_full--;
+		q->full_bytes -= b->n_bytes;
 		*is_full = 1;
 	}
 	pthread_mutex_unlock(&q->lock);
 	if (b && !*is_full)
-		cleared(b);
+		cw_metrics_batch_clear(b);
 	return b;
 }
 
@@ -165,6 +178,7 @@ void cw_metrics_queue_put_full(cw_metrics_queue *q, cw_metrics_batch *b)
 		q->full = b;
 	q->full_tail = b;
 	q->n_full++;
+	q->full_bytes += b->n_bytes;
 	pthread_cond_broadcast(&q->changed);
 	pthread_mutex_unlock(&q->lock);
 }
@@ -187,12 +201,14 @@ cw_metrics_batch *cw_metrics_queue_take_full(cw_metrics_queue *q,
 	if (q->full == NULL)
 		q->full_tail = NULL;
 	q->n_full--;
+	q->full_bytes -= b->n_bytes;
 	pthread_mutex_unlock(&q->lock);
 	return b;
 }
 
 void cw_metrics_queue_put_empty(cw_metrics_queue *q, cw_metrics_batch *b)
 {
+	cw_metrics_batch_clear(b);
 	pthread_mutex_lock(&q->lock);
 	b->next = q->empty;
 	q->empty = b;

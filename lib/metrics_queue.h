@@ -7,13 +7,19 @@
 ** a similar share of a backfill, and neither needs the other's state, so
 ** on two cores they overlap.  Counting is the larger share, so when the
 ** pool is used up the reader counts the oldest full batch itself rather
-** than wait (cw_metrics_queue_take_any): both cores stay busy.  Why bounded: memory must not grow with the
-** table.  A fixed pool of CW_METRICS_QUEUE_BATCHES batches circulates
-** between an empty list (the reader fills from it) and a full list (the
-** counter takes from it, in order); when both sides wait, nothing is
-** allocated.  A batch is handed over at CW_METRICS_BATCH_BYTES of content
-** or at the end of a keyset query, so the pool holds at most
-** CW_METRICS_QUEUE_BATCHES x (CW_METRICS_BATCH_BYTES + the largest chunk).
+** than wait (cw_metrics_queue_take_any): both cores stay busy.
+**
+** Why bounded: memory must not grow with the table.  A fixed pool of
+** CW_METRICS_QUEUE_BATCHES batches circulates between an empty list (the
+** reader fills from it) and a full list (the counter takes from it, in
+** order); when both sides wait, nothing is allocated.  A batch is handed
+** over at CW_METRICS_BATCH_BYTES of content or at the end of a keyset
+** query, and none is filled while the full ones hold
+** CW_METRICS_QUEUE_BYTES: with chunks of a few KB the pool stays near
+** CW_METRICS_QUEUE_BATCHES x CW_METRICS_BATCH_BYTES; a huge chunk makes
+** its batch grow (buffers double) and hand over at once, at most three
+** of them are in memory (being filled, waiting, being counted), and its
+** buffer is given back once counted.
 **
 ** Both threads parse with cJSON, which its README calls thread-safe while
 ** no thread relies on cJSON_GetErrorPtr, sets allocation hooks or calls
@@ -32,6 +38,7 @@
 
 #define CW_METRICS_QUEUE_BATCHES 6
 #define CW_METRICS_BATCH_BYTES (1024 * 1024)
+#define CW_METRICS_QUEUE_BYTES (4 * CW_METRICS_BATCH_BYTES)
 
 /* One row: where its strings are in the batch's bytes. */
 typedef struct cw_metrics_row {
@@ -56,6 +63,7 @@ typedef struct cw_metrics_queue {
 	cw_metrics_batch *empty;         /* a stack */
 	cw_metrics_batch *full, *full_tail;
 	size_t n_full;
+	size_t full_bytes;               /* content in the full list */
 	int stop;                        /* the counter gave up */
 	cw_metrics_batch pool[CW_METRICS_QUEUE_BATCHES];
 } cw_metrics_queue;
@@ -69,6 +77,10 @@ void cw_metrics_queue_free(cw_metrics_queue *q);
 int cw_metrics_batch_add(cw_metrics_batch *b, const char *id, size_t id_len,
 			 const char *text, size_t text_len,
 			 int64_t created_at, int created_is_int);
+
+/* Empty b for filling; returns b.  A buffer that grew for a huge chunk
+** is given back, so the pool returns to its usual size after one. */
+cw_metrics_batch *cw_metrics_batch_clear(cw_metrics_batch *b);
 
 /* The reader's side: an empty batch (cleared), or NULL once the counter
 ** has stopped (waits for one; *waited_ns, if not NULL, grows by the time

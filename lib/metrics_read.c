@@ -302,8 +302,7 @@ static int hand_over(reader *r)
 	rc = count_batch(&r->help, r->o, r->cur, &r->err);
 	r->help_ns += thread_ns() - t0;
 	r->helped = r->help.chunks;
-	r->cur->n_rows = 0;
-	r->cur->n_bytes = 0;
+	cw_metrics_batch_clear(r->cur);
 	return rc == 0 ? SQLITE_OK : HELP_FAILED;
 }
 
