@@ -11,6 +11,7 @@
 */
 #include "metrics_int.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,20 +120,16 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* A valid JSON value text[b..e): count it if it can contribute. */
-static int take_value(cw_metrics_counts *out, bytes b, bytes e,
-		      const scan *s, int flags, cw_error *err)
+/* Parse the valid JSON value text[b..e) into a tree and count it: an
+** event, or (unless is_element) an array of them.  Returns 0 or
+** CW_ENOMEM. */
+static int parse_count(cw_metrics_counts *out, bytes b, bytes e,
+		       int has_nul, int is_element, cw_error *err)
 {
-	uint64_t t0 = 0;
 	char *copy = NULL;
 	cJSON *root, *ev;
 
-	out->lines++;
-	if (!s->has_name && !(flags & CW_METRICS_ALWAYS_PARSE))
-		return 0;
-	if (flags & CW_METRICS_PROFILE)
-		t0 = now_ns();
-	if (s->has_nul) {
+	if (has_nul) {
 		copy = without_nul_escapes(b, (size_t)(e - b));
 		if (copy == NULL)
 			goto oom;
@@ -143,19 +140,72 @@ static int take_value(cw_metrics_counts *out, bytes b, bytes e,
 	free(copy);
 	if (root == NULL)   /* the scan accepted it: only memory can fail */
 		goto oom;
-	out->parsed++;
-	if (cJSON_IsArray(root))
+	if (cJSON_IsArray(root) && !is_element)
 		cJSON_ArrayForEach(ev, root)
 			count_event(ev, out);
 	else
 		count_event(root, out);
 	cJSON_Delete(root);
-	if (flags & CW_METRICS_PROFILE)
-		out->parse_ns += now_ns() - t0;
 	return 0;
 oom:
 	return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
 			    "out of memory parsing a chunk's JSON");
+}
+
+/* A valid JSON array text[b..e) of events that names a counted event:
+** its elements are scanned again one by one and only those that name one
+** are parsed, each into a tree of its own.  The counts are the same as
+** the whole array's (each element is an event on its own), with less to
+** parse: chunks written as one array hold many events. */
+static int take_elements(cw_metrics_counts *out, bytes b, bytes e,
+			 cw_error *err)
+{
+	scan s = {b + 1, e, 1, 0, 0, 0, NULL, NULL, 0, 1};
+	bytes vb;
+	int rc;
+
+	cw_metrics_skip_ws(&s);
+	while (s.p < e && *s.p != ']') {
+		vb = s.p;
+		s.has_name = 0;
+		s.has_nul = 0;
+		rc = cw_metrics_scan_value(&s);
+		assert(rc == 0);   /* the array was valid as a whole */
+		if (rc != 0)
+			break;
+		if (s.has_name &&
+		    parse_count(out, vb, s.p, s.has_nul, 1, err) != 0)
+			return CW_ENOMEM;
+		cw_metrics_skip_ws(&s);
+		if (s.p < e && *s.p == ',') {
+			s.p++;
+			cw_metrics_skip_ws(&s);
+		}
+	}
+	return 0;
+}
+
+/* A valid JSON value text[b..e): count it if it can contribute. */
+static int take_value(cw_metrics_counts *out, bytes b, bytes e,
+		      const scan *s, int flags, cw_error *err)
+{
+	int rc;
+	uint64_t t0 = 0;
+
+	out->lines++;
+	if (!s->has_name && !(flags & CW_METRICS_ALWAYS_PARSE))
+		return 0;
+	if (flags & CW_METRICS_PROFILE)
+		t0 = now_ns();
+	if (*b == '[' && !(flags & CW_METRICS_ALWAYS_PARSE))
+		rc = take_elements(out, b, e, err);
+	else
+		rc = parse_count(out, b, e, s->has_nul, 0, err);
+	if (rc == 0)
+		out->parsed++;
+	if (flags & CW_METRICS_PROFILE)
+		out->parse_ns += now_ns() - t0;
+	return rc;
 }
 
 /* The line starting at p (NDJSON reading); returns where the next line
@@ -163,7 +213,7 @@ oom:
 static bytes take_line(cw_metrics_counts *out, bytes p, bytes end, int flags,
 		       cw_error *err)
 {
-	scan s = {p, end, 0, 0, 0, 0, NULL, NULL, 0};
+	scan s = {p, end, 0, 0, 0, 0, NULL, NULL, 0, 0};
 	bytes vb, nl;
 
 	if (*p == '\n')
@@ -191,7 +241,7 @@ int cw_metrics_count(cw_metrics_counts *out, const char *text, size_t len,
 		     int flags, cw_error *err)
 {
 	bytes b = (bytes)text, end = b + len, p = b;
-	scan s = {b, end, 1, 0, 0, 0, NULL, NULL, 0};
+	scan s = {b, end, 1, 0, 0, 0, NULL, NULL, 0, 0};
 
 	if (len == 0)
 		return 0;

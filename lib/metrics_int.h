@@ -42,6 +42,8 @@ typedef struct cw_metrics_scan {
 	int has_nul;      /* a \u0000 escape */
 	bytes str, str_end;   /* the last string scanned, raw */
 	int str_escaped;      /* it holds an escape */
+	int is_element;       /* the value is an element of the line's array
+			      ** (an event), not the line itself */
 } cw_metrics_scan;
 
 void cw_metrics_skip_ws_run(cw_metrics_scan *s);

@@ -352,7 +352,7 @@ static void string_at(scan *s, unsigned char at)
 int cw_metrics_scan_value(scan *s)
 {
 	unsigned char stack[CJSON_NESTING_LIMIT], in[CJSON_NESTING_LIMIT];
-	unsigned char at = AT_LINE;
+	unsigned char at = s->is_element ? AT_EVENT : AT_LINE;
 	size_t depth = 0;
 
 value:
