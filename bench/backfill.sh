@@ -7,7 +7,8 @@
 # built once from the data generator's stream-json chunks and cached under
 # build/bench.  Agents are fixed at 2,000 so that memory can only grow with
 # the table, which it must not.  Prints times, ratios, peak RSS and cw's
-# own breakdown (--profile: reading, pre-filter, parsing, writing).
+# own breakdown (--profile: reading, pre-filter, parsing, waiting, writing;
+# bench/README.md says what each one is).
 # usage: CW=build/cw bench/backfill.sh [N ...]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,11 +28,11 @@ if [ ! -f "$seed" ]; then
 	mv "$out/seed-tmp.db" "$seed"
 fi
 
-measure() {  # label command...: prints "seconds peak-KB"
+measure() {  # label command...: prints "seconds peak-KB cpu-seconds"
 	label=$1; shift
-	/usr/bin/time -f "%e %M" -o "$out/time.txt" "$@" >"$out/$label.out" 2>&1 ||
-		{ echo "bench: $* failed"; cat "$out/$1.out"; exit 1; }
-	cat "$out/time.txt"
+	/usr/bin/time -f "%e %M %U %S" -o "$out/time.txt" "$@" >"$out/$label.out" 2>&1 ||
+		{ echo "bench: $* failed" >&2; cat "$out/$label.out" >&2; exit 1; }
+	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$out/time.txt"
 }
 
 for n in $sizes; do
@@ -57,14 +58,15 @@ for n in $sizes; do
 	fi
 	kb=$(sqlite3 "$db" "SELECT avg(length(content)) FROM agent_log_chunks")
 	"$out/backfill-floor" "$db" >/dev/null   # warm the page cache
-	set -- $(measure floor "$out/backfill-floor" "$db"); f_s=$1 f_kb=$2
+	set -- $(measure floor "$out/backfill-floor" "$db"); f_s=$1 f_kb=$2 f_cpu=$3
 	set -- $(measure cw "$CW" backfill-metrics --db "$db" --force --profile \
-		--busy-timeout 1000); c_s=$1 c_kb=$2
+		--busy-timeout 1000); c_s=$1 c_kb=$2 c_cpu=$3
 	if command -v node >/dev/null && [ -d "$top/cases/oracle/node_modules/better-sqlite3" ]; then
-		set -- $(measure node node "$top/bench/backfill-node.mjs" "$db"); n_s=$1 n_kb=$2
-	else n_s=0 n_kb=0; echo "bench: node or better-sqlite3 missing: no Node peer"; fi
+		set -- $(measure node node "$top/bench/backfill-node.mjs" "$db"); n_s=$1 n_kb=$2 n_cpu=$3
+	else n_s=0 n_kb=0 n_cpu=0; echo "bench: node or better-sqlite3 missing: no Node peer"; fi
 	echo "backfill $n chunks (avg $(printf %.0f "$kb") bytes):"
 	echo "  floor ${f_s} s, ${f_kb} KB; cw ${c_s} s, ${c_kb} KB; node ${n_s} s, ${n_kb} KB"
+	echo "  CPU (user + sys): floor ${f_cpu} s; cw ${c_cpu} s; node ${n_cpu} s"
 	awk -v c="$c_s" -v f="$f_s" -v n="$n_s" 'BEGIN {
 	  printf "  cw / floor %.2fx (target <= 1.5x); node / cw %.2fx (target >= 4x)\n",
 	    c / f, (c > 0 ? n / c : 0) }'

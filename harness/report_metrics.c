@@ -38,20 +38,24 @@ static void agents_text(FILE *out, const cw_metrics_tally *t)
 	}
 }
 
-/* Where the time went: SQLite reading, the pre-filter scan, cJSON
-** parsing, the write transaction. */
+/* Where the time went: SQLite reading (its own thread, overlapped with
+** the rest), the pre-filter scan and cJSON parsing (summed over both
+** threads), how long counting waited for rows, the write transaction. */
 static void profile_text(FILE *out, const cw_backfill_result *r)
 {
 	const cw_metrics_tally *t = &r->tally;
 	uint64_t parse = t->counts.parse_ns;
 	uint64_t scan = t->count_ns > parse ? t->count_ns - parse : 0;
 
-	fprintf(out, "time: reading %.3f s, pre-filter %.3f s, parsing %.3f s "
-		"(%llu of %llu lines parsed), writing %.3f s, total %.3f s\n",
+	fprintf(out, "time: reading %.3f s (own thread), pre-filter %.3f s, "
+		"parsing %.3f s (%llu of %llu lines parsed; %llu chunks "
+		"counted on the reading thread), waiting for rows %.3f s, "
+		"writing %.3f s, total %.3f s\n",
 		secs(t->read_ns), secs(scan), secs(parse),
 		(unsigned long long)t->counts.parsed,
-		(unsigned long long)t->counts.lines, secs(r->write_ns),
-		secs(r->total_ns));
+		(unsigned long long)t->counts.lines,
+		(unsigned long long)t->helped, secs(t->wait_ns),
+		secs(r->write_ns), secs(r->total_ns));
 }
 
 void report_backfill_text(FILE *out, const backfill_report *r)
@@ -124,6 +128,7 @@ static cJSON *seconds_json(const cw_backfill_result *res)
 	cJSON_AddNumberToObject(o, "pre_filter",
 				secs(t->count_ns - t->counts.parse_ns));
 	cJSON_AddNumberToObject(o, "parsing", secs(t->counts.parse_ns));
+	cJSON_AddNumberToObject(o, "waiting", secs(t->wait_ns));
 	cJSON_AddNumberToObject(o, "writing", secs(res->write_ns));
 	return o;
 }

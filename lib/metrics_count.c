@@ -1,47 +1,23 @@
 /*
-** metrics_count.c - the events of one agent_log_chunks chunk: a validating
-** scan of the raw bytes that builds nothing (the pre-filter), and cJSON
-** trees only for the lines that name a counted event.  metrics_count.h
-** says how a chunk is read.
+** metrics_count.c - the events of one agent_log_chunks chunk: the
+** validating scan of each line (metrics_scan.c, the pre-filter), and
+** cJSON trees only for the lines that name a counted event where it
+** counts.  metrics_count.h says how a chunk is read.
 **
-** The scan must accept exactly the lines cJSON then parses, or a line
-** could be valid to one and malformed to the other: hence the nesting,
-** number-length and surrogate limits, which are cJSON's.  One cJSON habit
-** is corrected rather than copied: it ends a decoded string at a \u0000
-** escape, so "Agent\u0000x" would compare equal to Agent; lines with such
-** an escape are parsed from a copy where it reads \u0001, which no name
-** holds either.
+** One cJSON habit is corrected rather than copied: it ends a decoded
+** string at a \u0000 escape, so "Agent\u0000x" would compare equal to
+** Agent; lines with such an escape are parsed from a copy where it reads
+** \u0001, which no name holds either.
 */
-#include "metrics_count.h"
+#include "metrics_int.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-typedef const unsigned char *bytes;
-
-/* The counted events, written once: an event of type `type` counts for
-** `metric` when its field (for assistant events: the name of a tool_use
-** block of message.content) holds `value`. */
-typedef struct counted {
-	const char *value;
-	size_t len;
-	const char *type;     /* "assistant" or "system" */
-	const char *field;    /* "name" of a tool_use block, or "subtype" */
-	cw_metric metric;
-} counted;
-
-static const counted counted_names[] = {
-	{"AskUserQuestion", 15, "assistant", "name", CW_METRIC_QUESTIONS},
-	{"Agent", 5, "assistant", "name", CW_METRIC_SUBAGENTS},
-	{"compact_boundary", 16, "system", "subtype", CW_METRIC_COMPACTIONS},
-};
-#define N_COUNTED (sizeof(counted_names) / sizeof(*counted_names))
-#define NAME_MAX_LEN 16   /* the longest value above */
-
-/* cJSON reads at most 63 characters of a number (parse_number). */
-#define NUMBER_MAX_LEN 63
+typedef cw_metrics_scan scan;
 
 static const char *const columns[CW_METRIC_N] = {
 	"questions_count", "subagents_count", "compactions_count"};
@@ -56,298 +32,6 @@ const char *cw_metric_column(cw_metric m)
 const char *cw_metric_name(cw_metric m)
 {
 	return m < CW_METRIC_N ? names[m] : "?";
-}
-
-static int is_name(bytes s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < N_COUNTED; i++)
-		if (len == counted_names[i].len &&
-		    memcmp(s, counted_names[i].value, len) == 0)
-			return 1;
-	return 0;
-}
-
-/* ---- the scan ---- */
-
-typedef struct scan {
-	bytes p;          /* where the scan is */
-	bytes end;        /* end of the chunk */
-	int allow_nl;     /* a newline is whitespace (whole-chunk reading) */
-	int saw_nl;       /* a newline was skipped as whitespace */
-	int has_name;     /* a string value decodes to a counted name */
-	int has_nul;      /* a \u0000 escape */
-} scan;
-
-static void skip_ws(scan *s)
-{
-	for (; s->p < s->end; s->p++) {
-		unsigned char c = *s->p;
-		if (c == ' ' || c == '\t' || c == '\r')
-			continue;
-		if (c == '\n' && s->allow_nl) {
-			s->saw_nl = 1;
-			continue;
-		}
-		break;
-	}
-}
-
-static bytes skip_bom(bytes p, bytes end)
-{
-	if (end - p >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return p + 3;
-	return p;
-}
-
-static int hex4(bytes p, bytes end, unsigned *out)
-{
-	unsigned v = 0;
-	int i;
-
-	if (end - p < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		unsigned c = p[i];
-		if (c >= '0' && c <= '9')
-			v = v * 16 + (c - '0');
-		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
-			v = v * 16 + ((c | 0x20) - 'a' + 10);
-		else
-			return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-/* After a backslash at p[-1]: a valid escape (surrogates in pairs, as
-** cJSON wants them).  Returns the byte after it, or NULL. */
-static bytes scan_escape(scan *s, bytes p)
-{
-	unsigned u, lo;
-
-	if (p >= s->end)
-		return NULL;
-	switch (*p) {
-	case '"': case '\\': case '/': case 'b': case 'f': case 'n':
-	case 'r': case 't':
-		return p + 1;
-	case 'u':
-		break;
-	default:
-		return NULL;
-	}
-	if (hex4(p + 1, s->end, &u) != 0)
-		return NULL;
-	p += 5;
-	if (u == 0)
-		s->has_nul = 1;
-	if (u >= 0xDC00 && u <= 0xDFFF)
-		return NULL;
-	if (u < 0xD800 || u > 0xDBFF)
-		return p;
-	if (s->end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-	    hex4(p + 2, s->end, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF)
-		return NULL;
-	return p + 6;
-}
-
-/* 1 if the raw string s[0..len) (escapes valid) decodes to a counted
-** name.  Names are ASCII letters and '_', so any longer string, or an
-** escape decoding to something else, is none. */
-static int escaped_is_name(bytes s, size_t len)
-{
-	unsigned char buf[NAME_MAX_LEN + 1];
-	size_t n = 0, i = 0;
-	unsigned u;
-
-	while (i < len) {
-		if (n > NAME_MAX_LEN)
-			return 0;
-		if (s[i] != '\\') {
-			buf[n++] = s[i++];
-			continue;
-		}
-		if (s[i + 1] != 'u' || hex4(s + i + 2, s + len, &u) != 0 ||
-		    u >= 0x80)
-			return 0;
-		buf[n++] = (unsigned char)u;
-		i += 6;
-	}
-	return is_name(buf, n);
-}
-
-/* Bytes of v that may be '"', '\\' or below 0x20 have their high bit set
-** (never a false negative; a false positive only after a true one). */
-static inline uint64_t special8(uint64_t v)
-{
-	const uint64_t ones = 0x0101010101010101ULL;
-	const uint64_t highs = 0x8080808080808080ULL;
-	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-
-	return (((q - ones) & ~q) | ((b - ones) & ~b) |
-		((v - ones * 0x20) & ~v)) & highs;
-}
-
-/* A string whose opening quote is at s->p[-1]; s->p ends after its
-** closing quote.  Most bytes go by eight at a time. */
-static int scan_string(scan *s, int is_value)
-{
-	bytes start = s->p, p = s->p, end = s->end;
-	int escaped = 0;
-	uint64_t v;
-
-	for (;;) {
-		while (end - p >= 8) {
-			memcpy(&v, p, 8);
-			if (special8(v))
-				break;
-			p += 8;
-		}
-		if (p >= end)
-			return -1;
-		if (*p == '"')
-			break;
-		if (*p == '\\') {
-			escaped = 1;
-			p = scan_escape(s, p + 1);
-			if (p == NULL)
-				return -1;
-			continue;
-		}
-		if (*p < 0x20)
-			return -1;
-		p++;
-	}
-	s->p = p + 1;
-	if (is_value && !s->has_name && (size_t)(p - start) <= 6 * NAME_MAX_LEN)
-		s->has_name = escaped ? escaped_is_name(start, (size_t)(p - start))
-				      : is_name(start, (size_t)(p - start));
-	return 0;
-}
-
-static int digits(scan *s)
-{
-	bytes p = s->p;
-
-	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
-		s->p++;
-	return s->p > p ? 0 : -1;
-}
-
-static int scan_number(scan *s)
-{
-	bytes start = s->p;
-
-	if (*s->p == '-')
-		s->p++;
-	if (s->p < s->end && *s->p == '0')
-		s->p++;
-	else if (s->p >= s->end || *s->p < '1' || *s->p > '9' ||
-		 digits(s) != 0)
-		return -1;
-	if (s->p < s->end && *s->p == '.') {
-		s->p++;
-		if (digits(s) != 0)
-			return -1;
-	}
-	if (s->p < s->end && (*s->p == 'e' || *s->p == 'E')) {
-		s->p++;
-		if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
-			s->p++;
-		if (digits(s) != 0)
-			return -1;
-	}
-	return s->p - start <= NUMBER_MAX_LEN ? 0 : -1;
-}
-
-static int scan_literal(scan *s, const char *word, size_t n)
-{
-	if ((size_t)(s->end - s->p) < n || memcmp(s->p, word, n) != 0)
-		return -1;
-	s->p += n;
-	return 0;
-}
-
-/* One JSON value starting at s->p (no whitespace before it).  Iterative,
-** so deep nesting costs no C stack. */
-static int scan_value(scan *s)
-{
-	unsigned char stack[CJSON_NESTING_LIMIT];
-	size_t depth = 0;
-
-value:
-	if (s->p >= s->end)
-		return -1;
-	switch (*s->p) {
-	case '{': case '[':
-		if (depth >= CJSON_NESTING_LIMIT)
-			return -1;
-		stack[depth++] = *s->p++;
-		skip_ws(s);
-		if (s->p < s->end && *s->p == stack[depth - 1] + 2) {
-			s->p++;   /* '{' + 2 is '}', '[' + 2 is ']' */
-			depth--;
-			goto after;
-		}
-		if (stack[depth - 1] == '{')
-			goto key;
-		goto value;
-	case '"':
-		s->p++;
-		if (scan_string(s, 1) != 0)
-			return -1;
-		goto after;
-	case 't':
-		if (scan_literal(s, "true", 4) != 0)
-			return -1;
-		goto after;
-	case 'f':
-		if (scan_literal(s, "false", 5) != 0)
-			return -1;
-		goto after;
-	case 'n':
-		if (scan_literal(s, "null", 4) != 0)
-			return -1;
-		goto after;
-	default:
-		if (*s->p != '-' && (*s->p < '0' || *s->p > '9'))
-			return -1;
-		if (scan_number(s) != 0)
-			return -1;
-		goto after;
-	}
-key:
-	if (s->p >= s->end || *s->p != '"')
-		return -1;
-	s->p++;
-	if (scan_string(s, 0) != 0)
-		return -1;
-	skip_ws(s);
-	if (s->p >= s->end || *s->p != ':')
-		return -1;
-	s->p++;
-	skip_ws(s);
-	goto value;
-after:
-	if (depth == 0)
-		return 0;
-	skip_ws(s);
-	if (s->p >= s->end)
-		return -1;
-	if (*s->p == ',') {
-		s->p++;
-		skip_ws(s);
-		if (stack[depth - 1] == '{')
-			goto key;
-		goto value;
-	}
-	if (*s->p != stack[depth - 1] + 2)
-		return -1;
-	s->p++;
-	depth--;
-	goto after;
 }
 
 /* ---- counting a tree ---- */
@@ -372,11 +56,12 @@ static int str_is(const cJSON *v, const char *s)
 }
 
 /* Add what one counted-table row finds in the event ev of that type. */
-static void count_row(const counted *c, const cJSON *ev, cw_metrics_counts *out)
+static void count_row(const cw_metrics_counted *c, const cJSON *ev,
+		      cw_metrics_counts *out)
 {
 	const cJSON *content, *b;
 
-	if (strcmp(c->type, "system") == 0) {
+	if (!c->in_block) {
 		if (str_is(member(ev, c->field), c->value))
 			out->n[c->metric]++;
 		return;
@@ -395,9 +80,9 @@ static void count_event(const cJSON *ev, cw_metrics_counts *out)
 	const cJSON *type = member(ev, "type");
 	size_t i;
 
-	for (i = 0; i < N_COUNTED; i++)
-		if (str_is(type, counted_names[i].type))
-			count_row(&counted_names[i], ev, out);
+	for (i = 0; i < CW_METRICS_N_COUNTED; i++)
+		if (str_is(type, cw_metrics_counted_names[i].type))
+			count_row(&cw_metrics_counted_names[i], ev, out);
 }
 
 /* A copy of valid JSON text in which every \u0000 escape reads \u0001
@@ -435,20 +120,16 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* A valid JSON value text[b..e): count it if it can contribute. */
-static int take_value(cw_metrics_counts *out, bytes b, bytes e,
-		      const scan *s, int flags, cw_error *err)
+/* Parse the valid JSON value text[b..e) into a tree and count it: an
+** event, or (unless is_element) an array of them.  Returns 0 or
+** CW_ENOMEM. */
+static int parse_count(cw_metrics_counts *out, bytes b, bytes e,
+		       int has_nul, int is_element, cw_error *err)
 {
-	uint64_t t0 = 0;
 	char *copy = NULL;
 	cJSON *root, *ev;
 
-	out->lines++;
-	if (!s->has_name && !(flags & CW_METRICS_ALWAYS_PARSE))
-		return 0;
-	if (flags & CW_METRICS_PROFILE)
-		t0 = now_ns();
-	if (s->has_nul) {
+	if (has_nul) {
 		copy = without_nul_escapes(b, (size_t)(e - b));
 		if (copy == NULL)
 			goto oom;
@@ -459,19 +140,72 @@ static int take_value(cw_metrics_counts *out, bytes b, bytes e,
 	free(copy);
 	if (root == NULL)   /* the scan accepted it: only memory can fail */
 		goto oom;
-	out->parsed++;
-	if (cJSON_IsArray(root))
+	if (cJSON_IsArray(root) && !is_element)
 		cJSON_ArrayForEach(ev, root)
 			count_event(ev, out);
 	else
 		count_event(root, out);
 	cJSON_Delete(root);
-	if (flags & CW_METRICS_PROFILE)
-		out->parse_ns += now_ns() - t0;
 	return 0;
 oom:
 	return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
 			    "out of memory parsing a chunk's JSON");
+}
+
+/* A valid JSON array text[b..e) of events that names a counted event:
+** its elements are scanned again one by one and only those that name one
+** are parsed, each into a tree of its own.  The counts are the same as
+** the whole array's (each element is an event on its own), with less to
+** parse: chunks written as one array hold many events. */
+static int take_elements(cw_metrics_counts *out, bytes b, bytes e,
+			 cw_error *err)
+{
+	scan s = {b + 1, e, 1, 0, 0, 0, NULL, NULL, 0, 1};
+	bytes vb;
+	int rc;
+
+	cw_metrics_skip_ws(&s);
+	while (s.p < e && *s.p != ']') {
+		vb = s.p;
+		s.has_name = 0;
+		s.has_nul = 0;
+		rc = cw_metrics_scan_value(&s);
+		assert(rc == 0);   /* the array was valid as a whole */
+		if (rc != 0)
+			break;
+		if (s.has_name &&
+		    parse_count(out, vb, s.p, s.has_nul, 1, err) != 0)
+			return CW_ENOMEM;
+		cw_metrics_skip_ws(&s);
+		if (s.p < e && *s.p == ',') {
+			s.p++;
+			cw_metrics_skip_ws(&s);
+		}
+	}
+	return 0;
+}
+
+/* A valid JSON value text[b..e): count it if it can contribute. */
+static int take_value(cw_metrics_counts *out, bytes b, bytes e,
+		      const scan *s, int flags, cw_error *err)
+{
+	int rc;
+	uint64_t t0 = 0;
+
+	out->lines++;
+	if (!s->has_name && !(flags & CW_METRICS_ALWAYS_PARSE))
+		return 0;
+	if (flags & CW_METRICS_PROFILE)
+		t0 = now_ns();
+	if (*b == '[' && !(flags & CW_METRICS_ALWAYS_PARSE))
+		rc = take_elements(out, b, e, err);
+	else
+		rc = parse_count(out, b, e, s->has_nul, 0, err);
+	if (rc == 0)
+		out->parsed++;
+	if (flags & CW_METRICS_PROFILE)
+		out->parse_ns += now_ns() - t0;
+	return rc;
 }
 
 /* The line starting at p (NDJSON reading); returns where the next line
@@ -479,17 +213,17 @@ oom:
 static bytes take_line(cw_metrics_counts *out, bytes p, bytes end, int flags,
 		       cw_error *err)
 {
-	scan s = {p, end, 0, 0, 0, 0};
+	scan s = {p, end, 0, 0, 0, 0, NULL, NULL, 0, 0};
 	bytes vb, nl;
 
 	if (*p == '\n')
 		return p + 1;   /* an empty line is no line of content */
-	s.p = skip_bom(p, end);
-	skip_ws(&s);
+	s.p = cw_metrics_skip_bom(p, end);
+	cw_metrics_skip_ws(&s);
 	vb = s.p;
-	if (s.p < end && *s.p != '\n' && scan_value(&s) == 0) {
+	if (s.p < end && *s.p != '\n' && cw_metrics_scan_value(&s) == 0) {
 		bytes ve = s.p;
-		skip_ws(&s);
+		cw_metrics_skip_ws(&s);
 		if (s.p >= end || *s.p == '\n') {
 			if (take_value(out, vb, ve, &s, flags, err) != 0)
 				return NULL;
@@ -507,19 +241,19 @@ int cw_metrics_count(cw_metrics_counts *out, const char *text, size_t len,
 		     int flags, cw_error *err)
 {
 	bytes b = (bytes)text, end = b + len, p = b;
-	scan s = {b, end, 1, 0, 0, 0};
+	scan s = {b, end, 1, 0, 0, 0, NULL, NULL, 0, 0};
 
 	if (len == 0)
 		return 0;
 	/* The whole chunk as one value first. */
-	s.p = skip_bom(b, end);
-	skip_ws(&s);
+	s.p = cw_metrics_skip_bom(b, end);
+	cw_metrics_skip_ws(&s);
 	if (s.p < end) {
 		bytes vb = s.p, ve;
-		if (scan_value(&s) == 0) {
+		if (cw_metrics_scan_value(&s) == 0) {
 			int nl_before = s.saw_nl;
 			ve = s.p;
-			skip_ws(&s);
+			cw_metrics_skip_ws(&s);
 			if (s.p == end)
 				return take_value(out, vb, ve, &s, flags, err);
 			/* More follows.  When the value sat on the first line,
@@ -527,7 +261,7 @@ int cw_metrics_count(cw_metrics_counts *out, const char *text, size_t len,
 			if (!nl_before) {
 				s.allow_nl = 0;
 				s.p = ve;
-				skip_ws(&s);
+				cw_metrics_skip_ws(&s);
 				if (s.p < end && *s.p == '\n') {
 					if (take_value(out, vb, ve, &s, flags,
 						       err) != 0)

@@ -29,13 +29,19 @@
 **   - A key given twice in an object: the last one counts (as JSON.parse).
 **
 ** The pre-filter: a scan of the raw bytes validates each line without
-** building anything, and notes whether any string value in it, decoded
-** (escapes included, so "\u0041gent" is seen as Agent), equals a counted
-** name.  Only such lines are parsed into a cJSON tree; a line without one
-** cannot count anything.  The word Agent inside longer text is not the
-** JSON string "Agent", so agent transcripts rarely reach the parser.
-** CW_METRICS_ALWAYS_PARSE parses every valid line instead; the unit suite
-** proves both give the same counts.
+** building anything, and notes whether a counted name sits where counting
+** reads it: the value of a tool_use block's field ("name") in an event's
+** message.content for AskUserQuestion and Agent, an event's own field
+** ("subtype") for compact_boundary, an event being the line or an element
+** of the line's array.  Keys and values are compared decoded, escapes
+** included, so "\u0041gent" and "n\u0061me" are seen as Agent and name.
+** Only such lines are parsed into a cJSON tree (of a line that is an
+** array, only the elements that name one); any other line cannot count
+** anything.  The word Agent inside longer text is not the JSON string
+** "Agent", and the string "Agent" in an init event's tool list is not in
+** a block's name, so most lines never reach the parser.
+** CW_METRICS_ALWAYS_PARSE parses every valid line, whole, instead; the
+** unit suite proves both give the same counts.
 */
 #ifndef CW_METRICS_COUNT_H
 #define CW_METRICS_COUNT_H

@@ -6,8 +6,11 @@
 ** The read is bounded by the newest chunk present when it starts, so rows
 ** a live server writes meanwhile are not read (it counts those itself).
 ** Each batch is its own read transaction: nothing holds a lock between
-** batches.  Memory grows with the number of agents, never with the number
-** of chunks: one entry per agent, found through a hash index.
+** batches.  The queries run on a second thread, which copies the rows
+** into a bounded pool of batches (metrics_queue.h); the calling thread
+** counts them, in order, and is the only one that calls progress.
+** Memory grows with the number of agents, never with the number of
+** chunks: one entry per agent, found through a hash index, and the pool.
 **
 ** The tally owns its strings; cw_metrics_tally_free releases them.
 */
@@ -41,13 +44,17 @@ typedef struct cw_metrics_tally {
 	cw_metrics_counts counts;  /* every chunk: counters, malformed, ... */
 	int64_t last_created_at;   /* the newest chunk read (its created_at
 				   ** as an integer), 0 if none */
-	uint64_t read_ns;          /* in SQLite (with CW_METRICS_PROFILE) */
+	uint64_t read_ns;          /* the reading thread's CPU time: SQLite
+				   ** and copying rows (always measured) */
 	uint64_t count_ns;         /* counting, parse_ns included (idem) */
 	uint64_t batches;          /* keyset queries run */
+	uint64_t wait_ns;          /* counting waited for reading */
+	uint64_t helped;           /* of chunks, counted on the reading
+				   ** thread (metrics_queue.h) */
 } cw_metrics_tally;
 
 #define CW_METRICS_TALLY_INIT {NULL, 0, 0, NULL, 0, 0, 0, {{0}, 0, 0, 0, 0}, \
-			       0, 0, 0, 0}
+			       0, 0, 0, 0, 0, 0}
 
 typedef struct cw_metrics_read_options {
 	int batch_size;            /* rows per query; 0: CW_METRICS_BATCH */

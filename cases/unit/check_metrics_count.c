@@ -208,6 +208,22 @@ static const adv advs[] = {
 	{"leading zero", "{\"n\":01}\n" COMPACT, 0, 0, 0, 1, 1, 0},
 	{"plus sign", "{\"n\":+1}\n" COMPACT, 0, 0, 0, 1, 1, 0},
 	{"raw tab in string", "{\"x\":\"a\tb\"}\n" COMPACT, 0, 0, 0, 1, 1, 0},
+	{"escaped path keys", "{\"type\":\"assistant\",\"mess\\u0061ge\":{"
+	 "\"\\u0063ontent\":[{\"type\":\"tool_use\",\"n\\u0061me\":"
+	 "\"Agent\"}]}}\n{\"type\":\"system\",\"s\\u0075btype\":"
+	 "\"compact_boundary\"}", 0, 0, 1, 1, 0, 1},
+	{"duplicate message, last wins", "{\"type\":\"assistant\","
+	 "\"message\":{\"content\":[{\"type\":\"tool_use\",\"name\":"
+	 "\"Agent\"}]},\"message\":{}}", 0, 0, 0, 0, 0, 0},
+	{"events nested one array too deep", "[[" COMPACT "]]\n[" COMPACT "]",
+	 0, 0, 0, 1, 0, 0},
+	{"block not in content", "{\"type\":\"assistant\",\"message\":{"
+	 "\"blocks\":[{\"type\":\"tool_use\",\"name\":\"Agent\"}]}}", 0,
+	 0, 0, 0, 0, 1},
+	{"subtype inside message", "{\"type\":\"system\",\"message\":{"
+	 "\"subtype\":\"compact_boundary\"}}", 0, 0, 0, 0, 0, 1},
+	{"name at event level", "{\"type\":\"assistant\",\"name\":"
+	 "\"Agent\"}", 0, 0, 0, 0, 0, 1},
 	{"empty", "", 0, 0, 0, 0, 0, 1},
 	{"only newlines", "\n\n\n", 0, 0, 0, 0, 0, 1},
 	{"scalars", "1\ntrue\nnull\n[]\n{}\n", 0, 0, 0, 0, 0, 1},
@@ -368,6 +384,124 @@ START_TEST(test_damaged_agree)
 }
 END_TEST
 
+/* Where a name sits decides whether its line is parsed: a counted name
+** outside its slot (message.content[].name of an assistant event,
+** subtype of a system event) leaves the line to the scan alone, and an
+** escaped key on the path still reaches the parser. */
+START_TEST(test_selective)
+{
+	static const struct {
+		const char *text;
+		unsigned parsed;
+	} lines[] = {
+		{"{\"type\":\"system\",\"subtype\":\"init\",\"tools\":[\"Agent\","
+		 "\"AskUserQuestion\"]}", 0},
+		{ASK "\"Bash\",\"input\":{\"name\":\"Agent\"}" END, 0},
+		{"{\"type\":\"assistant\",\"name\":\"Agent\"}", 0},
+		{"{\"type\":\"system\",\"message\":{\"subtype\":"
+		 "\"compact_boundary\"}}", 0},
+		{"{\"message\":{\"content\":[{\"subtype\":"
+		 "\"compact_boundary\"}]}}", 0},
+		{"[[" COMPACT "]]", 0},
+		{"{\"x\":" COMPACT "}", 0},
+		{"\"Agent\"", 0},
+		{ASK "\"Agent\"" END, 1},
+		{"[" COMPACT "]", 1},
+		{"{\"type\":\"user\",\"message\":{\"content\":[{\"name\":"
+		 "\"AskUserQuestion\"}]}}", 1},
+		{"{\"\\u006Dessage\":{\"cont\\u0065nt\":[{\"\\u006eame\":"
+		 "\"Agent\"}]}}", 1},
+		{"{\"subtyp\\u0065\":\"compact_\\u0062oundary\"}", 1},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(*lines); i++) {
+		cw_metrics_counts c;
+		count(&c, lines[i].text, strlen(lines[i].text), 0);
+		ck_assert_msg(c.parsed == lines[i].parsed, "parsed %llu: %s",
+			      (unsigned long long)c.parsed, lines[i].text);
+	}
+}
+END_TEST
+
+static void random_word(cw_prng *rng, char *t, size_t *n, const char *w)
+{
+	t[(*n)++] = '"';
+	for (; *w; w++)
+		if (cw_prng_below(rng, 12) == 0)
+			*n += (size_t)sprintf(t + *n, "\\u%04x", *w);
+		else
+			t[(*n)++] = *w;
+	t[(*n)++] = '"';
+}
+
+/* A random JSON value built from the words the pre-filter looks for, in
+** shapes that are mostly the events' own (a key's usual value three
+** times in four), sometimes escaped, duplicated or misplaced. */
+static void random_value(cw_prng *rng, char *t, size_t *n, int depth,
+			 const char *key)
+{
+	static const char *const keys[] = {
+		"type", "message", "content", "name", "subtype", "x"};
+	static const char *const words[] = {
+		"assistant", "system", "tool_use", "Agent", "AskUserQuestion",
+		"compact_boundary", "x"};
+	size_t k = (size_t)cw_prng_below(rng, depth > 5 ? 2 : 4), m, j;
+
+	if (key && cw_prng_below(rng, 4) != 0) {   /* the usual value */
+		if (strcmp(key, "message") == 0)
+			k = 2;
+		else if (strcmp(key, "content") == 0)
+			k = 3;
+		else if (strcmp(key, "x") != 0)
+			k = 1;
+	}
+	if (k >= 2) {   /* an object or an array */
+		t[(*n)++] = k == 2 ? '{' : '[';
+		m = (size_t)cw_prng_below(rng, 4);
+		for (j = 0; j < m; j++) {
+			const char *kw = keys[cw_prng_below(rng, 6)];
+			if (j)
+				t[(*n)++] = ',';
+			if (k == 2) {
+				random_word(rng, t, n, kw);
+				t[(*n)++] = ':';
+			}
+			random_value(rng, t, n, depth + 1,
+				     k == 2 ? kw : NULL);
+		}
+		t[(*n)++] = k == 2 ? '}' : ']';
+	} else if (k == 1) {
+		random_word(rng, t, n, words[cw_prng_below(rng, 7)]);
+	} else {
+		*n += (size_t)sprintf(t + *n, "%d", (int)cw_prng_below(rng, 9));
+	}
+}
+
+/* Random shapes of the counted words: the pre-filter equals
+** always-parse on every one. */
+START_TEST(test_random_shapes)
+{
+	static char t[1 << 16];
+	uint64_t label = 7;
+	cw_prng rng;
+	size_t i, n;
+	cw_metrics_counts fast, slow, sum;
+
+	memset(&sum, 0, sizeof(sum));
+	cw_prng_seed(&rng, 3, &label, 1);
+	for (i = 0; i < 200000; i++) {
+		n = 0;
+		random_value(&rng, t, &n, 0, NULL);
+		count(&fast, t, n, 0);
+		count(&slow, t, n, CW_METRICS_ALWAYS_PARSE);
+		assert_same(&fast, &slow, "random shape", t, n);
+		sum.n[0] += fast.n[0] + fast.n[1] + fast.n[2];
+	}
+	ck_assert_uint_gt(sum.n[0], 10);   /* some shapes do count */
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("metrics_count");
@@ -381,6 +515,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_long_numbers);
 	tcase_add_test(tc, test_damaged_agree);
+	tcase_add_test(tc, test_selective);
+	tcase_add_test(tc, test_random_shapes);
 	suite_add_tcase(s, tc);
 	return s;
 }
