@@ -48,7 +48,7 @@ NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
 .PHONY: all deps deps-system deps-node deps-browser run test unit cases kill-test conformance \
-	readme-check fuzz browser-test ci-templates \
+	readme-check fuzz fuzz-short browser-test ci-templates \
 	hook-test install-test install man completion FORCE \
 	coverage sanitize bench clean readme-codes codes-h codes-check
 
@@ -209,6 +209,7 @@ deps-system:
 	    openssl) missing="$$missing libssl-dev";; esac; done; \
 	command -v lcov >/dev/null || missing="$$missing lcov"; \
 	command -v sqlite3 >/dev/null || missing="$$missing sqlite3"; \
+	command -v clang >/dev/null || missing="$$missing clang"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
@@ -269,7 +270,7 @@ test: deps
 	@$(MAKE) --no-print-directory all
 	@log=$(BUILD)/test.log; \
 	{ $(MAKE) --no-print-directory readme-check unit cases kill-test \
-	    hook-test install-test conformance browser-test ci-templates 2>&1; \
+	    fuzz-short hook-test install-test conformance browser-test ci-templates 2>&1; \
 	  echo $$? >$$log.rc; } | tee $$log; \
 	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
 	skipped=$$(sed -n 's/^SKIP \([^: ]*\).*/\1/p' $$log); \
@@ -382,17 +383,54 @@ codes-check:
 	  echo "diagnostic codes written as literals: use the constants" \
 	    "of lib/codes.h (CW_J001, not \"J001\")"; exit 1; }
 
-# Fuzzing: libFuzzer targets over the untrusted-input readers (clang).
+# Fuzzing: libFuzzer targets over the untrusted-input readers (clang), one
+# per cases/fuzz/fuzz_<name>.c, each with its seeds in cases/fuzz/corpus/
+# <name>/.  libcw is compiled once for them (build/fuzz/obj, coverage-
+# instrumented, ASan + UBSan, UBSan fatal so that a finding stops the
+# run); new inputs go to build/fuzz/corpus_<name>, crashes to
+# build/fuzz/crash-*.  fuzz-short is the pass `make test` runs: a few
+# seconds per target, skipped without clang.
 FUZZ_SECONDS ?= 60
-FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined
+FUZZ_SHORT_SECONDS ?= 3
+FUZZ_TARGETS := $(patsubst cases/fuzz/fuzz_%.c,%,$(wildcard cases/fuzz/fuzz_*.c))
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_FLAGS = -g -O1 -std=c11 -D_GNU_SOURCE $(FUZZ_SAN)
+FUZZ_OBJ := $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_BIN := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+
+build/fuzz/obj/%.o: %.c $(wildcard lib/*.h) $(SQLITE_LIB)
+	@mkdir -p $(dir $@)
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c $< -o $@
+
+# Kept: make would otherwise delete them as intermediate after linking.
+.SECONDARY: $(FUZZ_OBJ)
+
+build/fuzz/fuzz_%: cases/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@echo "clang -fsanitize=fuzzer ... -o $@"
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $< \
+	  $(FUZZ_OBJ) $(PKG_LIBS)
+
+# One target for FUZZ_SECONDS; prints the executions and stops at a crash.
+FUZZ_RUN = mkdir -p build/fuzz/corpus_$$t; \
+	build/fuzz/fuzz_$$t -max_total_time=$$secs -timeout=10 \
+	  -max_len=65536 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+	  build/fuzz/corpus_$$t cases/fuzz/corpus/$$t > build/fuzz/$$t.log \
+	  2>&1 || { tail -40 build/fuzz/$$t.log; \
+	  echo "fuzz $$t: FAILED (log build/fuzz/$$t.log)"; exit 1; }; \
+	runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' \
+	  build/fuzz/$$t.log); \
+	echo "fuzz $$t: $$runs executions in $$secs s, no crash"
+
 fuzz: deps-system $(SQLITE_LIB)
 	@command -v clang >/dev/null || { echo "make fuzz: clang is needed"; exit 2; }
-	@mkdir -p build/fuzz
-	@set -e; for t in journal sql; do \
-	  clang $(FUZZ_FLAGS) $(PKG_CFLAGS) -o build/fuzz/fuzz_$$t \
-	    cases/fuzz/fuzz_$$t.c $(LIB_SRC) $(PKG_LIBS); \
-	  mkdir -p build/fuzz/corpus_$$t; \
-	  build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=65536 \
-	    build/fuzz/corpus_$$t cases/fuzz/corpus/$$t 2>&1 | tail -3; \
-	done
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@set -e; secs=$(FUZZ_SECONDS); for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_RUN); done
 	@echo "make fuzz: no crash"
+
+fuzz-short: $(SQLITE_LIB)
+	@if ! command -v clang >/dev/null; then \
+	  echo "SKIP fuzz-short: clang is not installed (make deps installs it)"; \
+	else $(MAKE) --no-print-directory $(FUZZ_BIN) && \
+	  set -e && secs=$(FUZZ_SHORT_SECONDS) && for t in $(FUZZ_TARGETS); do \
+	  $(FUZZ_RUN); done; fi
