@@ -8,6 +8,8 @@
 #   make test       every test: unit suites, case folders, conformance
 #   make coverage   line/branch coverage of lib/ under reports/coverage
 #   make sanitize   the whole suite under ASan + UBSan
+#   make valgrind   lib suites and cw cases under memcheck (slow)
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make bench      benchmarks (ratios against peers), not part of test
 
 BUILD    ?= build
@@ -50,7 +52,7 @@ ORACLE   := cases/oracle
 .PHONY: all deps deps-system deps-node deps-browser run test unit cases kill-test conformance \
 	readme-check fuzz fuzz-short browser-test ci-templates \
 	hook-test install-test install man completion FORCE \
-	coverage sanitize bench clean readme-codes codes-h codes-check
+	coverage sanitize valgrind deps-valgrind bench clean readme-codes codes-h codes-check
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
 
@@ -333,6 +335,43 @@ sanitize: deps
 		all unit cases conformance
 	@echo "make sanitize: clean"
 
+# The lib unit suites and the cw case folders under valgrind memcheck: any
+# memory error or definite leak makes the process exit 99, which fails
+# the suite or the case.  Suites run without fork (CK_FORK=no) so that a
+# leak is reported once, at the end of the suite's process.  cw runs
+# through a wrapper (build/valgrind/cw) whose valgrind reports go to
+# build/valgrind/logs, never to the stderr that cases compare.  Not part
+# of make test: it takes a long while (the time is printed).
+VG_OPTS = -q --error-exitcode=99 --leak-check=full \
+	--errors-for-leak-kinds=definite --track-origins=no
+valgrind: deps-valgrind all $(UNIT_BIN)
+	@rm -rf build/valgrind; mkdir -p build/valgrind/logs
+	@printf '%s\n' '#!/bin/sh' \
+	  '# cw under valgrind memcheck (written by make valgrind)' \
+	  'exec valgrind $(VG_OPTS) --log-file=$(CURDIR)/build/valgrind/logs/cw.%p.log $(CURDIR)/$(BUILD)/cw "$$@"' \
+	  > build/valgrind/cw; chmod +x build/valgrind/cw
+	@set -e; t0=$$(date +%s); for t in $(UNIT_BIN); do \
+	  s=$$(date +%s); n=$$(basename $$t); \
+	  CK_FORK=no FIXTURES=$(CURDIR)/fixtures SHARED=$(CURDIR)/../shared \
+	  valgrind $(VG_OPTS) --log-file=build/valgrind/logs/$$n.log $$t \
+	    > build/valgrind/$$n.out 2>&1 || { cat build/valgrind/$$n.out \
+	    build/valgrind/logs/$$n.log; \
+	    echo "make valgrind: $$n failed under memcheck"; exit 1; }; \
+	  echo "valgrind $$n: clean ($$(( $$(date +%s) - s )) s)"; done; \
+	s=$$(date +%s); CW=build/valgrind/cw cases/run-cases || { \
+	  for f in build/valgrind/logs/cw.*.log; do [ -s $$f ] && cat $$f; \
+	  done; echo "make valgrind: a case failed under memcheck"; exit 1; }; \
+	echo "valgrind cases: clean ($$(( $$(date +%s) - s )) s)"; \
+	echo "make valgrind: clean in $$(( $$(date +%s) - t0 )) s"
+
+deps-valgrind:
+	@command -v valgrind >/dev/null || { \
+	  echo "make deps: installing valgrind"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    valgrind >/dev/null || exit 1; }
+
 bench: all
 	@set -e; for b in bench/*.sh; do case $$b in */gen-*) continue;; esac; CW=$(BUILD)/cw $$b; done
 
@@ -423,7 +462,7 @@ FUZZ_RUN = mkdir -p build/fuzz/corpus_$$t; \
 
 fuzz: deps-system $(SQLITE_LIB)
 	@command -v clang >/dev/null || { echo "make fuzz: clang is needed"; exit 2; }
-	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@$(MAKE) -s --no-print-directory $(FUZZ_BIN)
 	@set -e; secs=$(FUZZ_SECONDS); for t in $(FUZZ_TARGETS); do \
 	  $(FUZZ_RUN); done
 	@echo "make fuzz: no crash"
@@ -431,6 +470,6 @@ fuzz: deps-system $(SQLITE_LIB)
 fuzz-short: $(SQLITE_LIB)
 	@if ! command -v clang >/dev/null; then \
 	  echo "SKIP fuzz-short: clang is not installed (make deps installs it)"; \
-	else $(MAKE) --no-print-directory $(FUZZ_BIN) && \
+	else $(MAKE) -s --no-print-directory $(FUZZ_BIN) && \
 	  set -e && secs=$(FUZZ_SHORT_SECONDS) && for t in $(FUZZ_TARGETS); do \
 	  $(FUZZ_RUN); done; fi
