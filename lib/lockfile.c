@@ -188,6 +188,21 @@ static void bad_line(lk_parse *p, const char *what)
 	p->n_bad++;
 }
 
+/* The position a lock line starts with, or -1 when tok is not all
+** digits or too large for a long.  strtol would saturate at LONG_MAX and
+** the next line's `prev_pos + 1` would overflow (found by fuzz_lockfile:
+** a line of 20 nines, then another line). */
+static long lk_position(const char *tok)
+{
+	long v;
+
+	if (tok[0] == '\0' || strspn(tok, "0123456789") != strlen(tok))
+		return -1;
+	errno = 0;
+	v = strtol(tok, NULL, 10);
+	return errno == ERANGE ? -1 : v;
+}
+
 /* Check one record's fields (tok[0..5]); the first problem wins.  Each
 ** line is judged against the claims of the line above it, so one bad
 ** line is one finding. */
@@ -196,12 +211,11 @@ static const char *check_fields(lk_parse *p, char **tok,
 				int *oom)
 {
 	char *end, computed[CW_HASH_HEX_LEN + 1], *fields;
-	long pos = strspn(tok[0], "0123456789") == strlen(tok[0]) ?
-		   strtol(tok[0], NULL, 10) : -1;
+	long pos = lk_position(tok[0]);
 
 	if (pos < 0 || strlen(tok[0]) < 4)
 		return "position is not a number of at least 4 digits";
-	if (pos != p->prev_pos + 1) {
+	if (pos - 1 != p->prev_pos) {
 		snprintf(why, n_why, "position %s does not follow %04ld: a "
 			 "line was removed, added or moved", tok[0],
 			 p->prev_pos);
@@ -249,14 +263,14 @@ static int parse_record(lk_parse *p, char *s, size_t pre_off, size_t pre_len,
 		bad_line(p, "expected 6 fields: position tag when sha256 "
 			 "sha256-lf chain");
 		/* Judge the next line by its own position, not its chain. */
-		if (n > 0 && strspn(tok[0], "0123456789") == strlen(tok[0]))
-			p->prev_pos = strtol(tok[0], NULL, 10);
+		if (n > 0 && lk_position(tok[0]) >= 0)
+			p->prev_pos = lk_position(tok[0]);
 		p->is_chain_unknown = 1;
 		return 0;
 	}
 	problem = check_fields(p, tok, &r, why, sizeof(why), &oom);
-	if (strspn(tok[0], "0123456789") == strlen(tok[0]))
-		p->prev_pos = strtol(tok[0], NULL, 10);
+	if (lk_position(tok[0]) >= 0)
+		p->prev_pos = lk_position(tok[0]);
 	p->is_chain_unknown = !is_hex64(tok[5]);
 	if (!p->is_chain_unknown)
 		memcpy(p->prev_chain, tok[5], sizeof(p->prev_chain));

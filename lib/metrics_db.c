@@ -234,9 +234,13 @@ int cw_metrics_db_check(sqlite3 *db, const char *path,
 
 /* ---- the bookkeeping table ---- */
 
+/* The failure names the database file: a full disk or an I/O error is
+** about it, not about the statement (check_diskfull.c). */
 static int sql_fail(sqlite3 *db, const char *what, cw_error *err)
 {
-	return cw_error_set(err, CW_ESQL, NULL, NULL, 0, "%s: %s", what,
+	const char *file = sqlite3_db_filename(db, "main");
+
+	return cw_error_set(err, CW_ESQL, NULL, file, 0, "%s: %s", what,
 			    sqlite3_errmsg(db));
 }
 

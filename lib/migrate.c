@@ -685,6 +685,18 @@ static void note_skips(run *x)
 	}
 }
 
+/* 1 if SQLite's result code rc is about the storage (a full disk, an
+** I/O error, a file that cannot be opened), not about the SQL. */
+static int is_storage_rc(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_FULL: case SQLITE_IOERR: case SQLITE_CANTOPEN:
+	case SQLITE_READONLY: case SQLITE_CORRUPT: case SQLITE_NOTADB:
+		return 1;
+	}
+	return 0;
+}
+
 int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 		  const cw_migrate_options *opts, cw_error *err)
 {
@@ -734,23 +746,32 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 	}
 	if (rc == CW_ESQL && out->failure.has_failure) {
 		const cw_migrate_failure *fl = &out->failure;
+		/* A full disk or I/O error is not the SQL's fault: name the
+		** database (check_diskfull.c). */
+		const char *dbf = is_storage_rc(fl->sqlite_rc) ?
+				  sqlite3_db_filename(db, "main") : NULL;
+		const char *on = dbf ? " (database " : "";
+		const char *close = dbf ? ")" : "";
+
+		if (dbf == NULL)
+			dbf = "";
 		if (fl->entry == CW_MIGRATE_OWN)
 			cw_error_set(err, CW_ESQL, CW_R002, NULL, 0,
 				     "the migrator's own statement failed: "
-				     "%s", fl->message);
+				     "%s%s%s%s", fl->message, on, dbf, close);
 		else if (fl->piece == 0)
 			cw_error_set(err, CW_ESQL, CW_R002,
 				     f->migrations[fl->entry].path, 0,
 				     "migration %s ran, but recording it "
-				     "failed: %s",
+				     "failed: %s%s%s%s",
 				     f->migrations[fl->entry].entry->tag,
-				     fl->message);
+				     fl->message, on, dbf, close);
 		else
 			cw_error_set(err, CW_ESQL, CW_R002,
 				     f->migrations[fl->entry].path, fl->line,
-				     "migration %s failed at piece %zu: %s",
+				     "migration %s failed at piece %zu: %s%s%s%s",
 				     f->migrations[fl->entry].entry->tag,
-				     fl->piece, fl->message);
+				     fl->piece, fl->message, on, dbf, close);
 	}
 	cw_db_fk_violations_free(&x.fk_before);
 	free(x.ident);

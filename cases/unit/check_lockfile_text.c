@@ -263,6 +263,31 @@ START_TEST(test_field_damage)
 }
 END_TEST
 
+/* A position too large for a long is not a number: it cannot vouch for
+** the next line, whose own position is then judged against the line
+** before (fuzz_lockfile found `prev_pos + 1` overflowing here). */
+START_TEST(test_position_overflow)
+{
+	char *text = valid_lock(3), *l7 = line_of(text, 7), buf[1024];
+	char *changed, *edited;
+	size_t n_recs;
+
+	ck_assert_msg(strncmp(l7, "0001 ", 5) == 0, "%s", l7);
+	ck_assert_int_gt(asprintf(&changed, "99999999999999999999%s", l7 + 4),
+			 0);
+	edited = replace_line(text, 7, changed);
+	ck_assert_str_eq(load_findings(buf, sizeof(buf), edited, &n_recs),
+			 "7:position is not a number of at least 4 digits\n"
+			 "8:position 0002 does not follow 0000: a line was "
+			 "removed, added or moved\n");
+	ck_assert_uint_eq(n_recs, 1);
+	free(changed);
+	free(edited);
+	free(l7);
+	free(text);
+}
+END_TEST
+
 /* After a line with the wrong number of fields, the next is judged by
 ** its own position and its chain is not checked; lines whose position
 ** is not a number cannot vouch for the next. */
@@ -462,6 +487,7 @@ static Suite *lockfile_text_suite(void)
 	tcase_add_test(tc, test_load_missing);
 	tcase_add_test(tc, test_field_damage);
 	tcase_add_test(tc, test_field_count);
+	tcase_add_test(tc, test_position_overflow);
 	tcase_add_test(tc, test_conflict_markers);
 	tcase_add_test(tc, test_headers);
 	tcase_add_test(tc, test_rehash_note);
