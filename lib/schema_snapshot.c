@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_AT 8
 
@@ -293,6 +294,18 @@ static int column_of(snap *s, const cJSON *col, cw_schema_column *c)
 	return generated_of(s, col, c);
 }
 
+/* Does a column before the last of t have this name (any case)? */
+static int column_named_before(const cw_schema_table *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < t->n_columns; i++)
+		if (t->columns[i].name && strcasecmp(t->columns[i].name,
+						     name) == 0)
+			return 1;
+	return 0;
+}
+
 static int columns_of(snap *s, const cJSON *tbl, cw_schema_table *t)
 {
 	const cJSON *cols, *m;
@@ -307,6 +320,13 @@ static int columns_of(snap *s, const cJSON *tbl, cw_schema_table *t)
 			return oom(s);
 		enter(s, "columns", m->string);
 		rc = column_of(s, m, c);
+		/* SQLite refuses two columns of one name; a snapshot that
+		** has them describes no database (and would compare unequal
+		** to itself). */
+		if (rc == 0 && c->name && t->n_columns > 1 &&
+		    column_named_before(t, c->name))
+			rc = fail(s, "name", "repeats column \"%s\" of this "
+				  "table", c->name);
 		leave(s, m->string);
 		if (rc != 0)
 			return rc;
@@ -570,6 +590,11 @@ static int root_of(snap *s, const cJSON *root, cw_schema *out)
 		s->at[1] = m->string;
 		s->n_at = 2;
 		rc = table_of(s, m, t);
+		for (i = 0; rc == 0 && t->name && i + 1 < out->n_tables; i++)
+			if (out->tables[i].name &&
+			    strcasecmp(out->tables[i].name, t->name) == 0)
+				rc = fail(s, "name", "repeats table \"%s\"",
+					  t->name);
 		s->n_at = 0;
 		if (rc != 0)
 			return rc;
