@@ -328,7 +328,7 @@ coverage: deps
 	@rm -rf build/cov reports/coverage
 	@$(MAKE) --no-print-directory BUILD=build/cov OPT="-O0 -g" \
 		EXTRA_CFLAGS="--coverage" EXTRA_LDFLAGS="--coverage" \
-		all unit cases conformance
+		all unit cases hook-test ci-templates conformance
 	@mkdir -p reports/coverage
 	@lcov --quiet --capture --directory build/cov/obj/lib \
 		--rc lcov_branch_coverage=1 -o build/cov/lib.info 2>&1 | grep -v "redefined at" || true
@@ -342,7 +342,7 @@ sanitize: deps
 	@$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g" \
 		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		EXTRA_LDFLAGS="-fsanitize=address,undefined" \
-		all unit cases conformance
+		all unit cases hook-test ci-templates conformance
 	@echo "make sanitize: clean"
 
 # The lib unit suites and the cw case folders under valgrind memcheck: any
