@@ -215,8 +215,7 @@ int cw_audit_run(cw_audit_result *out, cw_diags *d, const char *path,
 	x.path = path;
 	x.f = f;
 	x.o = o;
-	x.table = o->table ? o->table : o->profile && o->profile->table ?
-		  o->profile->table : CW_MIGRATIONS_TABLE;
+	x.table = cw_migrate_table_name(o->table, o->profile);
 	x.err = err;
 	cw_audit_step(&x, "opening");
 	rc = cw_dbread_open(&x.rd, path, o->busy_timeout_ms, err);

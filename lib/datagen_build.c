@@ -174,8 +174,7 @@ static int migrate_and_fill(cw_datagen_build_result *out, sqlite3 *db,
 	out->n_seeds = b->n_seeds;
 	if (rc != 0)
 		return rc;
-	so.skip_table = o->profile && o->profile->table ? o->profile->table :
-			CW_MIGRATIONS_TABLE;
+	so.skip_table = cw_migrate_table_name(NULL, o->profile);
 	memset(&schema, 0, sizeof(schema));
 	if ((rc = cw_schema_read_db(&schema, db, &so, err)) != 0)
 		return rc;

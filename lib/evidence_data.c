@@ -391,9 +391,7 @@ int cw_evidence_data_run(cw_data_evidence *out, const cw_folder *f,
 	memset(&x, 0, sizeof(x));
 	x.f = f;
 	x.o = o ? o : &defaults;
-	x.mtable = x.o->table ? x.o->table : x.o->profile &&
-		   x.o->profile->table ? x.o->profile->table :
-		   CW_MIGRATIONS_TABLE;
+	x.mtable = cw_migrate_table_name(x.o->table, x.o->profile);
 	x.out = out;
 	x.err = err;
 	x.tentative = (size_t)-1;

@@ -719,9 +719,7 @@ int cw_migrate_db(cw_migrate_result *out, sqlite3 *db, const cw_folder *f,
 	x.h = opts->hooks;
 	x.r = out;
 	x.err = err;
-	x.table = opts->table ? opts->table : opts->profile &&
-		  opts->profile->table ? opts->profile->table :
-		  CW_MIGRATIONS_TABLE;
+	x.table = cw_migrate_table_name(opts->table, opts->profile);
 	cw_profile_describe(opts->profile ? opts->profile : &stock,
 			    out->profile, sizeof(out->profile));
 	out->n_entries = f->n_migrations;
@@ -828,4 +826,11 @@ void cw_migrate_result_free(cw_migrate_result *r)
 	cw_plan_free(&r->plan);
 	cw_diags_free(&r->diags);
 	memset(r, 0, sizeof(*r));
+}
+
+const char *cw_migrate_table_name(const char *table, const cw_profile *p)
+{
+	if (table)
+		return table;
+	return p && p->table ? p->table : CW_MIGRATIONS_TABLE;
 }

@@ -213,4 +213,8 @@ int cw_migrate_diags(cw_diags *out, const cw_migrate_result *r,
 
 void cw_migrate_result_free(cw_migrate_result *r);
 
+/* The migrations table a run uses: table when given, else the profile's,
+** else drizzle's. */
+const char *cw_migrate_table_name(const char *table, const cw_profile *p);
+
 #endif

@@ -877,9 +877,7 @@ int cw_replay_run(cw_replay_result *res, cw_diags *out, const cw_folder *f,
 	memset(&x, 0, sizeof(x));
 	x.f = f;
 	x.o = o ? o : &defaults;
-	x.mtable = x.o->table ? x.o->table : x.o->profile &&
-		   x.o->profile->table ? x.o->profile->table :
-		   CW_MIGRATIONS_TABLE;
+	x.mtable = cw_migrate_table_name(x.o->table, x.o->profile);
 	x.out = out;
 	x.res = res;
 	x.err = err;
