@@ -129,14 +129,52 @@ static int defend(sqlite3 *db, cw_error *err)
 	return 0;
 }
 
+/* Hold off writers and checkpointers of a live WAL database while it is
+** copied: a copy of the main file and -wal taken while another process
+** appends frames, checkpoints them into the main file or restarts the
+** -wal is torn (the load test saw integrity_check fail on such copies).
+** SQLite's writers take an exclusive fcntl lock on byte 120 of the -shm
+** (WAL_WRITE_LOCK) and checkpointers on byte 121 (WAL_CKPT_LOCK); a shared
+** lock on both makes them wait (their busy handlers retry) while readers
+** go on.  fcntl locks change no byte and no mtime of the -shm.  Returns
+** the open -shm descriptor holding the locks (closing it releases them),
+** -1 when there is no -shm (no live connection), or -2 when the locks
+** stayed taken past busy_ms. */
+static int hold_wal(const char *path, int busy_ms)
+{
+	char *shm = with_suffix(path, "-shm");
+	int fd = shm ? open(shm, O_RDONLY | O_CLOEXEC) : -1;
+	struct flock fl;
+	int waited = 0;
+
+	free(shm);
+	if (fd < 0)
+		return -1;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 120;
+	fl.l_len = 2;
+	while (fcntl(fd, F_SETLK, &fl) != 0) {
+		if ((errno != EACCES && errno != EAGAIN) || waited >= busy_ms) {
+			close(fd);
+			return errno == EACCES || errno == EAGAIN ? -2 : -1;
+		}
+		usleep(1000);
+		waited++;
+	}
+	return fd;
+}
+
 /* Copy main file, -wal and -journal into a private folder. */
-static int make_copy(cw_dbread *r, const char *path, cw_error *err)
+static int make_copy(cw_dbread *r, const char *path, int busy_ms,
+		     cw_error *err)
 {
 	static const char *const ext[] = {"-wal", "-journal"};
 	char tmpl[] = P_tmpdir "/cw-audit-XXXXXX";
 	char *src = NULL, *dst = NULL;
 	size_t i;
-	int rc;
+	int rc, held;
 
 	if (mkdtemp(tmpl) == NULL)
 		return cw_error_set(err, CW_EIO, NULL, P_tmpdir, 0, "cannot "
@@ -146,6 +184,12 @@ static int make_copy(cw_dbread *r, const char *path, cw_error *err)
 	r->copy_path = r->copy_dir ? with_suffix(tmpl, "/db") : NULL;
 	if (r->copy_path == NULL)
 		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
+	held = hold_wal(path, busy_ms);
+	if (held == -2)
+		return cw_error_set(err, CW_EBUSY, CW_R004, path, 0, "%s: "
+				    "another process kept writing it past "
+				    "the busy timeout (%d ms); no consistent "
+				    "copy could be taken", path, busy_ms);
 	rc = copy_file(path, r->copy_path, err);
 	for (i = 0; rc == 0 && i < sizeof(ext) / sizeof(*ext); i++) {
 		src = with_suffix(path, ext[i]);
@@ -157,6 +201,8 @@ static int make_copy(cw_dbread *r, const char *path, cw_error *err)
 		free(src);
 		free(dst);
 	}
+	if (held >= 0)
+		close(held);
 	return rc;
 }
 
@@ -220,7 +266,7 @@ int cw_dbread_open(cw_dbread *out, const char *path, int busy_ms,
 	/* An empty -wal holds no frame and an empty -journal is not hot. */
 	out->is_copy = out->wal_bytes > 0 || out->journal_bytes > 0;
 	if (out->is_copy)
-		rc = make_copy(out, path, err);
+		rc = make_copy(out, path, busy_ms, err);
 	out->path = out->is_copy ? out->copy_path : path;
 	if (rc == 0)
 		rc = open_reader(out, &out->db, busy_ms, err);
