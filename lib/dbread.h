@@ -16,7 +16,10 @@
 **     copy is opened: SQLite reads the WAL frames (or rolls the journal
 **     back) there, exactly as the next real open of the original would.
 **     This works when the original's folder is read-only and costs disk,
-**     not memory.
+**     not memory.  While a live WAL database (one with a -shm) is copied,
+**     shared fcntl locks on its -shm's write and checkpoint bytes make
+**     other processes' writers and checkpointers wait (up to busy_ms,
+**     else CW_EBUSY, R004), so the copy is one committed state.
 ** Either way the connection is configured like better-sqlite3's
 ** (db.h), then made defensive against SQL owned by the database: no
 ** extension loading, untrusted schema, triggers and views disabled, and
