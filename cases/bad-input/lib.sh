@@ -67,7 +67,8 @@ run12() {
 emptydb() { sqlite3 "$1" 'PRAGMA user_version = 1;' || exit 4; }
 
 # Every command taking a migrations folder: check, lock, replay, fixtures
-# build, migrate (into a fresh database) and audit (of an empty one).
+# build, migrate (into a fresh database), audit (of an empty one), and
+# backfill-metrics and verify-metrics (--migrations).
 # CHECK=, LOCK=, REPLAY=, FIXTURES=, MIGRATE=, AUDIT= name the try
 # function for one command (default try).  A lock that succeeds wrote
 # meta/cw.lock, which is its job: that one file is removed again.
@@ -83,6 +84,10 @@ folder_cmds() {
 	${FIXTURES:-try} fixtures build input -o out/fx.db
 	${MIGRATE:-try} migrate --db out/mig.db --migrations input
 	${AUDIT:-try} audit --db out/aud.db input
+	# They read the folder only to name the migration that creates the
+	# chunk tables (B007), on a database without them.
+	try backfill-metrics --db out/aud.db --migrations input
+	try verify-metrics --db out/aud.db --migrations input
 }
 
 # Every command taking a database: migrate, audit, backfill-metrics and
