@@ -386,7 +386,7 @@ valgrind: deps-valgrind all $(UNIT_BIN)
 	    build/valgrind/logs/$$n.log; \
 	    echo "make valgrind: $$n failed under memcheck"; exit 1; }; \
 	  echo "valgrind $$n: clean ($$(( $$(date +%s) - s )) s)"; done; \
-	s=$$(date +%s); CW=build/valgrind/cw cases/run-cases || { \
+	s=$$(date +%s); BI_TIMEOUT=900 CW=build/valgrind/cw cases/run-cases || { \
 	  for f in build/valgrind/logs/cw.*.log; do [ -s $$f ] && cat $$f; \
 	  done; echo "make valgrind: a case failed under memcheck"; exit 1; }; \
 	echo "valgrind cases: clean ($$(( $$(date +%s) - s )) s)"; \

@@ -40,12 +40,12 @@ tryok() { run12 0 "$@"; }
 tryany() { run12 any "$@"; }
 run12() {
 	want=$1; shift
-	$AS timeout 60 "$CW" "$@" >.out 2>.err </dev/null
+	$AS timeout "${BI_TIMEOUT:-60}" "$CW" "$@" >.out 2>.err </dev/null
 	rc=$?
 	cat .out; cat .err >&2
 	why=
 	case $rc in
-	124) why="hung (killed after 60 s)" ;;
+	124) why="hung (killed after ${BI_TIMEOUT:-60} s)" ;;
 	1|2) [ "$want" = 0 ] && why="exit $rc, want 0" ;;
 	0) [ "$want" = 12 ] && why="exit 0 on hostile input" ;;
 	*) why="exit $rc (crash or wrong status)" ;;
