@@ -54,6 +54,14 @@ run12() {
 	   ! grep -qE '(^|[^A-Za-z0-9])[A-Z][0-9]{3}([^0-9]|$)' .out .err; then
 		why="no diagnostic code"
 	fi
+	# Hostile names must not reach the terminal raw (an escape sequence)
+	# nor forge a line of their own that reads as a finding.
+	if [ -z "$why" ] && grep -q "$(printf '\033')" .out .err; then
+		why="a raw escape byte in its output"
+	fi
+	if [ -z "$why" ] && grep -qE '^[A-Z][0-9]{3} ' .out; then
+		why="a line forged by the input: $(grep -E '^[A-Z][0-9]{3} ' .out | head -1)"
+	fi
 	if [ -n "$why" ]; then
 		echo "BAD: cw $1: $why" >&2
 		bad=1
