@@ -24,7 +24,7 @@ DUR=${LOAD_SECONDS:-60}
 N=${LOAD_ENTRIES:-24}
 work=${LOAD_WORK:-$top/build/load}
 rm -rf "$work" && mkdir -p "$work/logs" || exit 2
-cd "$work" || exit 2
+work=$(cd "$work" && pwd) && cd "$work" || exit 2
 db=$work/app.db
 start=$(date +%s)
 command -v sqlite3 >/dev/null || { echo "SKIP load-test: no sqlite3 shell"; exit 0; }
