@@ -296,6 +296,7 @@ static int column_of(snap *s, const cJSON *col, cw_schema_column *c)
 static int columns_of(snap *s, const cJSON *tbl, cw_schema_table *t)
 {
 	const cJSON *cols, *m;
+	size_t i;
 	int rc;
 
 	if ((rc = object_of(s, tbl, "columns", 1, &cols)) != 0)
@@ -307,6 +308,14 @@ static int columns_of(snap *s, const cJSON *tbl, cw_schema_table *t)
 			return oom(s);
 		enter(s, "columns", m->string);
 		rc = column_of(s, m, c);
+		/* Columns are matched by name: two of one name (a hand edit,
+		** "created_at": {"name": "id"}) would make a table differ
+		** even from itself.  SQLite refuses such a table too. */
+		for (i = 0; rc == 0 && i + 1 < t->n_columns; i++)
+			if (cw_sqlscan_name_eq(t->columns[i].name, c->name))
+				rc = fail(s, "name", "is \"%s\" again: a "
+					  "table has each column once",
+					  c->name);
 		leave(s, m->string);
 		if (rc != 0)
 			return rc;
