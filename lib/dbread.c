@@ -166,15 +166,84 @@ static int hold_wal(const char *path, int busy_ms)
 	return fd;
 }
 
-/* Copy main file, -wal and -journal into a private folder. */
+/* What a copy must not have raced with: for the main file, -wal and
+** -journal their inode, size and times; for the -shm, its inode (a
+** connection opened or the last one closed). */
+typedef struct { struct stat st[4]; int there[4]; } file_sig;
+static const char *const sig_ext[] = {"", "-wal", "-journal", "-shm"};
+
+static int take_sig(const char *path, file_sig *g)
+{
+	size_t i;
+
+	memset(g, 0, sizeof(*g));
+	for (i = 0; i < 4; i++) {
+		char *p = with_suffix(path, sig_ext[i]);
+		if (p == NULL)
+			return -1;
+		g->there[i] = stat(p, &g->st[i]) == 0;
+		free(p);
+	}
+	return 0;
+}
+
+static int same_sig(const file_sig *a, const file_sig *b)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		const struct stat *x = &a->st[i], *y = &b->st[i];
+		if (a->there[i] != b->there[i])
+			return 0;
+		if (!a->there[i])
+			continue;
+		if (x->st_ino != y->st_ino || x->st_dev != y->st_dev)
+			return 0;
+		if (i < 3 && (x->st_size != y->st_size ||
+		    x->st_mtim.tv_sec != y->st_mtim.tv_sec ||
+		    x->st_mtim.tv_nsec != y->st_mtim.tv_nsec ||
+		    x->st_ctim.tv_sec != y->st_ctim.tv_sec ||
+		    x->st_ctim.tv_nsec != y->st_ctim.tv_nsec))
+			return 0;
+	}
+	return 1;
+}
+
+/* Copy main file, -wal and -journal of path to dst (and dst-wal, ...),
+** replacing an earlier attempt. */
+static int copy_set(const char *path, const char *dst_path, cw_error *err)
+{
+	static const char *const ext[] = {"", "-wal", "-journal"};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof(ext) / sizeof(*ext); i++) {
+		char *src = with_suffix(path, ext[i]);
+		char *dst = with_suffix(dst_path, ext[i]);
+		if (src == NULL || dst == NULL)
+			rc = cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
+		else {
+			(void)unlink(dst);
+			if (i == 0 || file_size(src) >= 0)
+				rc = copy_file(src, dst, err);
+		}
+		free(src);
+		free(dst);
+	}
+	return rc;
+}
+
+/* Copy main file, -wal and -journal into a private folder.  The WAL
+** locks (hold_wal) stop writers of a live database; a database with no
+** -shm has no live connection to lock, but one may open, write and
+** checkpoint while it is copied, so the copy is kept only when no file
+** changed while it was taken, else taken again until busy_ms. */
 static int make_copy(cw_dbread *r, const char *path, int busy_ms,
 		     cw_error *err)
 {
-	static const char *const ext[] = {"-wal", "-journal"};
 	char tmpl[] = P_tmpdir "/cw-audit-XXXXXX";
-	char *src = NULL, *dst = NULL;
-	size_t i;
-	int rc, held;
+	file_sig before, after;
+	int rc, held, waited = 0;
 
 	if (mkdtemp(tmpl) == NULL)
 		return cw_error_set(err, CW_EIO, NULL, P_tmpdir, 0, "cannot "
@@ -184,26 +253,31 @@ static int make_copy(cw_dbread *r, const char *path, int busy_ms,
 	r->copy_path = r->copy_dir ? with_suffix(tmpl, "/db") : NULL;
 	if (r->copy_path == NULL)
 		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-	held = hold_wal(path, busy_ms);
-	if (held == -2)
-		return cw_error_set(err, CW_EBUSY, CW_R004, path, 0, "%s: "
-				    "another process kept writing it past "
-				    "the busy timeout (%d ms); no consistent "
-				    "copy could be taken", path, busy_ms);
-	rc = copy_file(path, r->copy_path, err);
-	for (i = 0; rc == 0 && i < sizeof(ext) / sizeof(*ext); i++) {
-		src = with_suffix(path, ext[i]);
-		dst = with_suffix(r->copy_path, ext[i]);
-		if (src == NULL || dst == NULL)
-			rc = cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-		else if (file_size(src) >= 0)
-			rc = copy_file(src, dst, err);
-		free(src);
-		free(dst);
+	for (;;) {
+		held = hold_wal(path, busy_ms);
+		if (held == -2)
+			break;
+		rc = take_sig(path, &before);
+		if (rc == 0)
+			rc = copy_set(path, r->copy_path, err);
+		if (rc == 0)
+			rc = take_sig(path, &after);
+		if (held >= 0)
+			close(held);
+		if (rc < 0)
+			return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
+					    "oom");
+		if (rc != 0 || same_sig(&before, &after))
+			return rc;
+		if (waited >= busy_ms)
+			break;
+		usleep(10000);
+		waited += 10;
 	}
-	if (held >= 0)
-		close(held);
-	return rc;
+	return cw_error_set(err, CW_EBUSY, CW_R004, path, 0, "%s: another "
+			    "process kept writing it past the busy timeout "
+			    "(%d ms); no consistent copy could be taken",
+			    path, busy_ms);
 }
 
 /* A defended read connection to r->path: the copy read-write (SQLite
