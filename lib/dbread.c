@@ -337,8 +337,13 @@ int cw_dbread_open(cw_dbread *out, const char *path, int busy_ms,
 	out->is_wal = header_is_wal(path);
 	out->wal_bytes = file_size(wal) > 0 ? file_size(wal) : 0;
 	out->journal_bytes = file_size(jrn) > 0 ? file_size(jrn) : 0;
-	/* An empty -wal holds no frame and an empty -journal is not hot. */
-	out->is_copy = out->wal_bytes > 0 || out->journal_bytes > 0;
+	/* An empty -wal holds no frame and an empty -journal is not hot.
+	** A WAL-mode file is copied even without frames: read in place
+	** (immutable), a connection that opens it during the audit and
+	** checkpoints would change pages under the reader ("malformed",
+	** seen by the load test). */
+	out->is_copy = out->wal_bytes > 0 || out->journal_bytes > 0 ||
+		       out->is_wal;
 	if (out->is_copy)
 		rc = make_copy(out, path, busy_ms, err);
 	out->path = out->is_copy ? out->copy_path : path;
