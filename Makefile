@@ -6,6 +6,7 @@
 #   make run        the main job on the bundled fixture project; prints
 #                   where the HTML pages are, opens nothing
 #   make test       every test: unit suites, case folders, conformance
+#   make load-test  8 migrators and 4 auditors on one WAL database, 60 s
 #   make coverage   line/branch coverage of lib/ under reports/coverage
 #   make sanitize   the whole suite under ASan + UBSan
 #   make valgrind   lib suites and cw cases under memcheck (slow)
@@ -49,7 +50,7 @@ FIXTURE  := fixtures/codewalkers/apps/server/drizzle
 NODE     := $(shell command -v node 2>/dev/null)
 ORACLE   := cases/oracle
 
-.PHONY: all deps deps-system deps-node deps-browser run test unit cases kill-test kill-test-migrate conformance \
+.PHONY: all deps deps-system deps-node deps-browser run test unit cases kill-test kill-test-migrate load-test load-test-short conformance \
 	readme-check fuzz fuzz-short browser-test ci-templates \
 	hook-test install-test install man completion FORCE \
 	coverage sanitize valgrind deps-valgrind bench clean readme-codes codes-h codes-check
@@ -275,7 +276,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@log=$(BUILD)/test.log; \
-	{ $(MAKE) --no-print-directory readme-check unit cases kill-test \
+	{ $(MAKE) --no-print-directory readme-check unit cases kill-test load-test-short \
 	    fuzz-short hook-test install-test conformance browser-test ci-templates 2>&1; \
 	  echo $$? >$$log.rc; } | tee $$log; \
 	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
@@ -304,6 +305,14 @@ kill-test: $(BUILD)/cw
 
 kill-test-migrate: $(BUILD)/cw
 	@CW=$(BUILD)/cw KILLS=30 cases/migrate/kill-test.sh
+
+# 8 cw migrate and 4 cw audit processes on one WAL database while a writer
+# appends chunks (cases/load/load-test.sh): 60 s, or 10 s in make test.
+load-test: $(BUILD)/cw
+	@CW=$(BUILD)/cw LOAD_SECONDS=60 LOAD_WORK=$(BUILD)/load cases/load/load-test.sh
+
+load-test-short: $(BUILD)/cw
+	@CW=$(BUILD)/cw LOAD_SECONDS=10 LOAD_WORK=$(BUILD)/load cases/load/load-test.sh
 
 # index.html in headless Chromium (SKIP without it), a few seconds.
 browser-test: $(BUILD)/cw
@@ -377,7 +386,7 @@ valgrind: deps-valgrind all $(UNIT_BIN)
 	    build/valgrind/logs/$$n.log; \
 	    echo "make valgrind: $$n failed under memcheck"; exit 1; }; \
 	  echo "valgrind $$n: clean ($$(( $$(date +%s) - s )) s)"; done; \
-	s=$$(date +%s); CW=build/valgrind/cw cases/run-cases || { \
+	s=$$(date +%s); BI_TIMEOUT=900 CW=build/valgrind/cw cases/run-cases || { \
 	  for f in build/valgrind/logs/cw.*.log; do [ -s $$f ] && cat $$f; \
 	  done; echo "make valgrind: a case failed under memcheck"; exit 1; }; \
 	echo "valgrind cases: clean ($$(( $$(date +%s) - s )) s)"; \

@@ -34,7 +34,7 @@ static int run(const char *dir, const cw_lock_options *lo)
 	cw_error err = {0};
 	cw_folder folder;
 	char shown[4096];
-	int rc, status;
+	int rc, status, loaded;
 
 	if (lo->lock_path != NULL)
 		snprintf(shown, sizeof(shown), "%s", lo->lock_path);
@@ -43,6 +43,7 @@ static int run(const char *dir, const cw_lock_options *lo)
 			 CW_LOCK_FILE);
 
 	rc = cw_folder_load(&folder, dir, &fo, &diags, &err);
+	loaded = rc == 0;
 	if (rc == 0) {
 		cw_diags_free(&diags);
 		rc = cw_lock_write(&sum, &folder, lo, &diags, &err);
@@ -59,7 +60,9 @@ static int run(const char *dir, const cw_lock_options *lo)
 		** malformed.  The lock file was left as it was. */
 		print_diags(&diags);
 		msg_cw_error(&err);
-		status = 1;
+		/* A folder that cannot be read (a malformed journal) means
+		** cw lock could not run: 2, as cw check and cw migrate say. */
+		status = loaded ? 1 : 2;
 	} else {
 		msg_cw_error(&err);
 		status = 2;

@@ -49,6 +49,27 @@ void msg_cw_error(const cw_error *err)
 			  cw_error_name(err->code));
 }
 
+/* One finding is one line: editors, CI log parsers and the case runner
+** split on newlines, and a terminal obeys escape sequences.  A message or
+** path quoting hostile input (a tag holding "\n" or ESC, a table name
+** with a tab) prints its control bytes as C escapes instead. */
+static void put_line_safe(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c == '\r')
+			fputs("\\r", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+}
+
 void msg_diag(FILE *f, const cw_diag *d)
 {
 	const char *file;
@@ -57,14 +78,16 @@ void msg_diag(FILE *f, const cw_diag *d)
 		return;
 	file = d->file[0] ? d->file : "cw";
 
+	put_line_safe(f, file);
 	if (d->line > 0 && d->column > 0)
-		fprintf(f, "%s:%d:%d: ", file, d->line, d->column);
+		fprintf(f, ":%d:%d: ", d->line, d->column);
 	else if (d->line > 0)
-		fprintf(f, "%s:%d: ", file, d->line);
+		fprintf(f, ":%d: ", d->line);
 	else
-		fprintf(f, "%s: ", file);
-	fprintf(f, "%s: %s %s\n", cw_codes_severity_name(d->severity), d->code,
-		d->message);
+		fputs(": ", f);
+	fprintf(f, "%s: %s ", cw_codes_severity_name(d->severity), d->code);
+	put_line_safe(f, d->message);
+	fputc('\n', f);
 	if (d->hint && d->hint[0])
 		fprintf(f, "    hint: %s\n", d->hint);
 }

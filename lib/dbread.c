@@ -129,14 +129,121 @@ static int defend(sqlite3 *db, cw_error *err)
 	return 0;
 }
 
-/* Copy main file, -wal and -journal into a private folder. */
-static int make_copy(cw_dbread *r, const char *path, cw_error *err)
+/* Hold off writers and checkpointers of a live WAL database while it is
+** copied: a copy of the main file and -wal taken while another process
+** appends frames, checkpoints them into the main file or restarts the
+** -wal is torn (the load test saw integrity_check fail on such copies).
+** SQLite's writers take an exclusive fcntl lock on byte 120 of the -shm
+** (WAL_WRITE_LOCK) and checkpointers on byte 121 (WAL_CKPT_LOCK); a shared
+** lock on both makes them wait (their busy handlers retry) while readers
+** go on.  fcntl locks change no byte and no mtime of the -shm.  Returns
+** the open -shm descriptor holding the locks (closing it releases them),
+** -1 when there is no -shm (no live connection), or -2 when the locks
+** stayed taken past busy_ms. */
+static int hold_wal(const char *path, int busy_ms)
 {
-	static const char *const ext[] = {"-wal", "-journal"};
-	char tmpl[] = P_tmpdir "/cw-audit-XXXXXX";
-	char *src = NULL, *dst = NULL;
+	char *shm = with_suffix(path, "-shm");
+	int fd = shm ? open(shm, O_RDONLY | O_CLOEXEC) : -1;
+	struct flock fl;
+	int waited = 0;
+
+	free(shm);
+	if (fd < 0)
+		return -1;
+	memset(&fl, 0, sizeof(fl));
+	fl.l_type = F_RDLCK;
+	fl.l_whence = SEEK_SET;
+	fl.l_start = 120;
+	fl.l_len = 2;
+	while (fcntl(fd, F_SETLK, &fl) != 0) {
+		if ((errno != EACCES && errno != EAGAIN) || waited >= busy_ms) {
+			close(fd);
+			return errno == EACCES || errno == EAGAIN ? -2 : -1;
+		}
+		usleep(1000);
+		waited++;
+	}
+	return fd;
+}
+
+/* What a copy must not have raced with: for the main file, -wal and
+** -journal their inode, size and times; for the -shm, its inode (a
+** connection opened or the last one closed). */
+typedef struct { struct stat st[4]; int there[4]; } file_sig;
+static const char *const sig_ext[] = {"", "-wal", "-journal", "-shm"};
+
+static int take_sig(const char *path, file_sig *g)
+{
 	size_t i;
-	int rc;
+
+	memset(g, 0, sizeof(*g));
+	for (i = 0; i < 4; i++) {
+		char *p = with_suffix(path, sig_ext[i]);
+		if (p == NULL)
+			return -1;
+		g->there[i] = stat(p, &g->st[i]) == 0;
+		free(p);
+	}
+	return 0;
+}
+
+static int same_sig(const file_sig *a, const file_sig *b)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		const struct stat *x = &a->st[i], *y = &b->st[i];
+		if (a->there[i] != b->there[i])
+			return 0;
+		if (!a->there[i])
+			continue;
+		if (x->st_ino != y->st_ino || x->st_dev != y->st_dev)
+			return 0;
+		if (i < 3 && (x->st_size != y->st_size ||
+		    x->st_mtim.tv_sec != y->st_mtim.tv_sec ||
+		    x->st_mtim.tv_nsec != y->st_mtim.tv_nsec ||
+		    x->st_ctim.tv_sec != y->st_ctim.tv_sec ||
+		    x->st_ctim.tv_nsec != y->st_ctim.tv_nsec))
+			return 0;
+	}
+	return 1;
+}
+
+/* Copy main file, -wal and -journal of path to dst (and dst-wal, ...),
+** replacing an earlier attempt. */
+static int copy_set(const char *path, const char *dst_path, cw_error *err)
+{
+	static const char *const ext[] = {"", "-wal", "-journal"};
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; rc == 0 && i < sizeof(ext) / sizeof(*ext); i++) {
+		char *src = with_suffix(path, ext[i]);
+		char *dst = with_suffix(dst_path, ext[i]);
+		if (src == NULL || dst == NULL)
+			rc = cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
+		else {
+			(void)unlink(dst);
+			if (i == 0 || file_size(src) >= 0)
+				rc = copy_file(src, dst, err);
+		}
+		free(src);
+		free(dst);
+	}
+	return rc;
+}
+
+/* Copy main file, -wal and -journal into a private folder.  The WAL
+** locks (hold_wal) stop writers of a live database; a database with no
+** -shm has no live connection to lock, but one may open, write and
+** checkpoint while it is copied, so the copy is kept only when no file
+** changed while it was taken, else taken again until busy_ms. */
+static int make_copy(cw_dbread *r, const char *path, int busy_ms,
+		     cw_error *err)
+{
+	char tmpl[] = P_tmpdir "/cw-audit-XXXXXX";
+	file_sig before, after;
+	int rc, held, waited = 0;
 
 	if (mkdtemp(tmpl) == NULL)
 		return cw_error_set(err, CW_EIO, NULL, P_tmpdir, 0, "cannot "
@@ -146,18 +253,31 @@ static int make_copy(cw_dbread *r, const char *path, cw_error *err)
 	r->copy_path = r->copy_dir ? with_suffix(tmpl, "/db") : NULL;
 	if (r->copy_path == NULL)
 		return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-	rc = copy_file(path, r->copy_path, err);
-	for (i = 0; rc == 0 && i < sizeof(ext) / sizeof(*ext); i++) {
-		src = with_suffix(path, ext[i]);
-		dst = with_suffix(r->copy_path, ext[i]);
-		if (src == NULL || dst == NULL)
-			rc = cw_error_set(err, CW_ENOMEM, NULL, NULL, 0, "oom");
-		else if (file_size(src) >= 0)
-			rc = copy_file(src, dst, err);
-		free(src);
-		free(dst);
+	for (;;) {
+		held = hold_wal(path, busy_ms);
+		if (held == -2)
+			break;
+		rc = take_sig(path, &before);
+		if (rc == 0)
+			rc = copy_set(path, r->copy_path, err);
+		if (rc == 0)
+			rc = take_sig(path, &after);
+		if (held >= 0)
+			close(held);
+		if (rc < 0)
+			return cw_error_set(err, CW_ENOMEM, NULL, NULL, 0,
+					    "oom");
+		if (rc != 0 || same_sig(&before, &after))
+			return rc;
+		if (waited >= busy_ms)
+			break;
+		usleep(10000);
+		waited += 10;
 	}
-	return rc;
+	return cw_error_set(err, CW_EBUSY, CW_R004, path, 0, "%s: another "
+			    "process kept writing it past the busy timeout "
+			    "(%d ms); no consistent copy could be taken",
+			    path, busy_ms);
 }
 
 /* A defended read connection to r->path: the copy read-write (SQLite
@@ -217,10 +337,15 @@ int cw_dbread_open(cw_dbread *out, const char *path, int busy_ms,
 	out->is_wal = header_is_wal(path);
 	out->wal_bytes = file_size(wal) > 0 ? file_size(wal) : 0;
 	out->journal_bytes = file_size(jrn) > 0 ? file_size(jrn) : 0;
-	/* An empty -wal holds no frame and an empty -journal is not hot. */
-	out->is_copy = out->wal_bytes > 0 || out->journal_bytes > 0;
+	/* An empty -wal holds no frame and an empty -journal is not hot.
+	** A WAL-mode file is copied even without frames: read in place
+	** (immutable), a connection that opens it during the audit and
+	** checkpoints would change pages under the reader ("malformed",
+	** seen by the load test). */
+	out->is_copy = out->wal_bytes > 0 || out->journal_bytes > 0 ||
+		       out->is_wal;
 	if (out->is_copy)
-		rc = make_copy(out, path, err);
+		rc = make_copy(out, path, busy_ms, err);
 	out->path = out->is_copy ? out->copy_path : path;
 	if (rc == 0)
 		rc = open_reader(out, &out->db, busy_ms, err);

@@ -7,16 +7,19 @@
 ** opened read-only, and a hot -journal would be rolled back by whoever
 ** opens the file next.  immutable=1 avoids both but silently ignores the
 ** frames of a -wal that were not checkpointed yet.  So:
-**   - a database with no frames in a -wal and no -journal beside it is
-**     opened in place: read-only (mode=ro) in rollback mode, where SQLite
-**     then only takes advisory locks; immutable=1 in WAL mode, where the
-**     main file is then all there is;
-**   - any other (frames in a -wal, or a -journal) is copied, main file
+**   - a database in rollback mode with no -wal frames and no -journal
+**     beside it is opened in place, read-only (mode=ro), where SQLite
+**     then only takes advisory locks;
+**   - any other (WAL mode, frames in a -wal, or a -journal) is copied,
+**     main file
 **     plus -wal or -journal, into a private temporary folder, and the
 **     copy is opened: SQLite reads the WAL frames (or rolls the journal
 **     back) there, exactly as the next real open of the original would.
 **     This works when the original's folder is read-only and costs disk,
-**     not memory.
+**     not memory.  While a live WAL database (one with a -shm) is copied,
+**     shared fcntl locks on its -shm's write and checkpoint bytes make
+**     other processes' writers and checkpointers wait (up to busy_ms,
+**     else CW_EBUSY, R004), so the copy is one committed state.
 ** Either way the connection is configured like better-sqlite3's
 ** (db.h), then made defensive against SQL owned by the database: no
 ** extension loading, untrusted schema, triggers and views disabled, and

@@ -213,9 +213,20 @@ void cw_diags_free(cw_diags *d)
 cw_diag *cw_diags_add_error(cw_diags *d, const cw_error *err,
 			    const char *file)
 {
+	const char *where;
+	size_t i;
+
 	if (err == NULL || err->diag[0] == '\0')
 		return NULL;
-	return cw_diags_add(d, err->diag, err->path[0] ? err->path :
-			    file ? file : "", err->line, err->column, "%s",
+	where = err->path[0] ? err->path : file ? file : "";
+	/* The step that failed often listed its finding already (the
+	** folder loader's J002 for a journal that is not JSON): the error
+	** repeats it, and one finding printed twice reads as two. */
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->items[i].code, err->diag) == 0 &&
+		    strcmp(d->items[i].file, where) == 0 &&
+		    d->items[i].line == err->line)
+			return &d->items[i];
+	return cw_diags_add(d, err->diag, where, err->line, err->column, "%s",
 			    err->message);
 }

@@ -392,9 +392,12 @@ int cw_lockfile_load(cw_lockfile *lk, const char *path, int *found,
 	*found = rc != CW_ENOTFOUND;
 	if (rc == CW_ENOTFOUND)
 		return 0;
+	/* A lock that exists but cannot be read (a folder, a FIFO, no read
+	** permission) is a malformed lock: it holds no lines to compare,
+	** and cw lock must not replace it, so it carries H005. */
 	if (rc != 0)
-		return cw_error_set(err, rc, NULL, path, 0, "%s",
-				    read_err.message);
+		return cw_error_set(err, rc, rc == CW_ENOMEM ? NULL : CW_H005,
+				    path, 0, "%s", read_err.message);
 	return lk_parse_text(lk, out, n_bad, err);
 }
 

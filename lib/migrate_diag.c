@@ -160,9 +160,8 @@ int cw_migrate_diags(cw_diags *out, const cw_migrate_result *r,
 		if (r->transaction_ended && r->ended_by < f->n_migrations)
 			partial_diag(out, r, f);
 	} else if (rc != 0 && err != NULL && err->diag[0]) {
-		cw_diags_add(out, err->diag,
-			     err->path[0] ? err->path : db ? db : "",
-			     err->line, err->column, "%s", err->message);
+		/* Not twice when the folder loader listed it already. */
+		cw_diags_add_error(out, err, db);
 	}
 	return out->oom ? CW_ENOMEM : 0;
 }

@@ -206,10 +206,13 @@ int cw_plan_read(cw_plan *out, sqlite3 *db, const cw_folder *f,
 		rc = SQLITE_OK;
 	}
 	sqlite3_finalize(st);
+	/* A migrations table of another shape (no hash column, a view over
+	** nothing) fails drizzle's own SELECT the same way: the migrator
+	** fails before any migration, which is R002, as cw migrate says. */
 	if (rc != SQLITE_DONE)
 		return cw_error_set(err, (rc & 0xff) == SQLITE_BUSY ?
 				    CW_EBUSY : CW_ESQL, (rc & 0xff) ==
-				    SQLITE_BUSY ? CW_R004 : NULL, NULL, 0,
+				    SQLITE_BUSY ? CW_R004 : CW_R002, NULL, 0,
 				    "reading %s: %s", table,
 				    sqlite3_errmsg(db));
 	if (out->n_rows > 0) {

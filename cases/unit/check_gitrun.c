@@ -114,11 +114,19 @@ START_TEST(test_git_missing)
 	cw_bytes out;
 	cw_error err = {0};
 	char errtext[64];
-	int status = 5;
+	int status = 5, rc;
+	/* Restored before any assertion: under CK_FORK=no (make valgrind)
+	** every later test runs in this process and needs git on PATH. */
+	const char *was = getenv("PATH");
+	char *path = strdup(was ? was : "/usr/bin:/bin");
 
+	ck_assert_ptr_nonnull(path);
 	ck_assert_int_eq(setenv("PATH", "/nonexistent-cw-path", 1), 0);
-	ck_assert_int_eq(cw_gitbase_run(&out, &status, errtext, sizeof(errtext),
-				    unit_tmp, args, &err), CW_ENOTFOUND);
+	rc = cw_gitbase_run(&out, &status, errtext, sizeof(errtext), unit_tmp,
+			    args, &err);
+	setenv("PATH", path, 1);
+	free(path);
+	ck_assert_int_eq(rc, CW_ENOTFOUND);
 	ck_assert_str_eq(err.message, "cannot run git: No such file or "
 			 "directory");
 	ck_assert_str_eq(err.path, unit_tmp);
