@@ -80,11 +80,8 @@ int cmd_audit(int argc, char **argv)
 			1, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (!report_format_known(format)) {
-		msg_error("unknown --format '%s' (text, json, junit, github)",
-			  format);
+	if (!report_format_ok(format))
 		return 2;
-	}
 	db = metrics_db_path(db);
 	if (db == NULL || metrics_number(busy, "--busy-timeout", 0, &n_busy))
 		return 2;

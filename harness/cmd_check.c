@@ -148,11 +148,8 @@ int cmd_check(int argc, char **argv)
 			pos, 1, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (!report_format_known(ro.format)) {
-		msg_error("unknown --format '%s' (" REPORT_FORMATS ")",
-			  ro.format);
+	if (!report_format_ok(ro.format))
 		return 2;
-	}
 	if (now && (ro.now_ms = (double)opts_number(now)) < 0) {
 		msg_error("--now needs milliseconds since the epoch");
 		return 2;

@@ -288,11 +288,8 @@ int cmd_replay(int argc, char **argv)
 			pos, 1, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (!report_format_known(format)) {
-		msg_error("unknown --format '%s' (" REPORT_FORMATS ")",
-			  format);
+	if (!report_format_ok(format))
 		return 2;
-	}
 	ro.rows = DEFAULT_ROWS;
 	if (rows && ((v = opts_number(rows)) < 0 || v > MAX_ROWS)) {
 		msg_error("--rows wants a number of rows from 0 to %d, not "

@@ -55,11 +55,8 @@ int cmd_verify_metrics(int argc, char **argv)
 			NULL, 0, &n_pos, usage);
 	if (rc != 0)
 		return rc == 1 ? 0 : 2;
-	if (!report_format_known(format)) {
-		msg_error("unknown --format '%s' (" REPORT_FORMATS ")",
-			  format);
+	if (!report_format_ok(format))
 		return 2;
-	}
 	db = metrics_db_path(db);
 	if (db == NULL ||
 	    metrics_number(batch, "--batch-size", 1, &n_batch) ||

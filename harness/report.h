@@ -107,6 +107,10 @@ typedef struct diag_report {
 /* 1 if format is text, json, junit, github or markdown (NULL: text). */
 int report_format_known(const char *format);
 
+/* report_format_known, and when it is not: an error naming the formats
+** on stderr.  1 if format is usable. */
+int report_format_ok(const char *format);
+
 /* r in that format (NULL: text); format must be known. */
 void report_diag_print(FILE *out, const char *format, const diag_report *r);
 

@@ -201,6 +201,14 @@ int report_format_known(const char *format)
 	       strcmp(format, "markdown") == 0;
 }
 
+int report_format_ok(const char *format)
+{
+	if (report_format_known(format))
+		return 1;
+	msg_error("unknown --format '%s' (" REPORT_FORMATS ")", format);
+	return 0;
+}
+
 void report_diag_print(FILE *out, const char *format, const diag_report *r)
 {
 	if (format == NULL || strcmp(format, "text") == 0)
