@@ -8,8 +8,10 @@
 #   make test       every test: unit suites, case folders, conformance
 #   make load-test  8 migrators and 4 auditors on one WAL database, 60 s
 #   make coverage   line/branch coverage of lib/ under reports/coverage
-#   make sanitize   the whole suite under ASan + UBSan
-#   make valgrind   lib suites and cw cases under memcheck (slow)
+#   make sanitize   the whole suite under ASan + UBSan (make test runs the
+#                   unit suites under them)
+#   make valgrind   lib suites and cw cases under memcheck (slow; a short
+#                   part runs in make test)
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each
 #   make bench      benchmarks (ratios against peers), not part of test
 
@@ -53,7 +55,7 @@ ORACLE   := cases/oracle
 .PHONY: all deps deps-system deps-node deps-browser run test unit cases kill-test kill-test-migrate load-test load-test-short conformance \
 	readme-check fuzz fuzz-short browser-test ci-templates \
 	hook-test install-test install man completion FORCE \
-	coverage sanitize valgrind deps-valgrind bench clean readme-codes codes-h codes-check
+	coverage sanitize sanitize-unit valgrind valgrind-short deps-valgrind bench clean readme-codes codes-h codes-check
 
 all: $(BUILD)/cw $(BUILD)/libcw.a
 
@@ -276,8 +278,8 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory all
 	@log=$(BUILD)/test.log; \
-	{ $(MAKE) --no-print-directory readme-check unit cases kill-test load-test-short \
-	    fuzz-short hook-test install-test conformance browser-test ci-templates 2>&1; \
+	{ $(MAKE) --no-print-directory readme-check sanitize-unit cases kill-test \
+	    load-test-short fuzz-short valgrind-short hook-test install-test conformance browser-test ci-templates 2>&1; \
 	  echo $$? >$$log.rc; } | tee $$log; \
 	[ "$$(cat $$log.rc)" = 0 ] || exit 1; \
 	skipped=$$(sed -n 's/^SKIP \([^: ]*\).*/\1/p' $$log); \
@@ -347,50 +349,39 @@ coverage: deps
 		| grep -E "lines|branches" | sed 's/^ */lib\/ /'
 	@echo "HTML report: reports/coverage/index.html"
 
+# ASan + UBSan: make sanitize runs the whole suite on build/san;
+# sanitize-unit, part of make test, runs the lib unit suites there.
+SAN_MAKE = $(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g" \
+	EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	EXTRA_LDFLAGS="-fsanitize=address,undefined"
 sanitize: deps
-	@$(MAKE) --no-print-directory BUILD=build/san OPT="-O1 -g" \
-		EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-		EXTRA_LDFLAGS="-fsanitize=address,undefined" \
-		all unit cases hook-test ci-templates conformance
+	@$(SAN_MAKE) all unit cases hook-test ci-templates conformance
 	@echo "make sanitize: clean"
 
-# The lib unit suites and the cw case folders under valgrind memcheck: any
-# memory error or definite leak makes the process exit 99, which fails
-# the suite or the case.  Suites run without fork (CK_FORK=no) so that a
-# leak is reported once, at the end of the suite's process.  cw runs
-# through a wrapper (build/valgrind/cw) whose valgrind reports go to
-# build/valgrind/logs, never to the stderr that cases compare.  Not part
-# of make test: it takes a long while (the time is printed).  VG_SKIP
-# names suites left out: by default the three that take seconds natively
-# (thousands of generated rows or chunks), each 5 minutes or more under
-# memcheck; `make valgrind VG_SKIP=` runs them too.
-# The *_oom suites inject allocation failures by replacing malloc, which
-# memcheck replaces too, so they cannot run under it.
-VG_SKIP ?= check_agentlog check_datagen check_replay check_folder_oom \
-	check_schema_oom
-VG_OPTS = -q --error-exitcode=99 --leak-check=full \
-	--errors-for-leak-kinds=definite --track-origins=no
+sanitize-unit: deps
+	@$(SAN_MAKE) -j2 all $(UNIT_BIN:$(BUILD)/%=build/san/%)
+	@$(SAN_MAKE) unit
+	@echo "make sanitize-unit: the unit suites are clean under ASan + UBSan"
+
+# The lib unit suites and the cw case folders under valgrind memcheck
+# (cases/valgrind/memcheck.sh): any memory error or definite leak fails the
+# suite or the case.  make valgrind runs every suite and every case (long:
+# the time is printed); VG_SKIP names suites left out: the *_oom suites
+# inject allocation failures by replacing malloc, which memcheck replaces
+# too, so they cannot run under it.  valgrind-short, part of make test,
+# runs the suites that take seconds under memcheck and one case or more of
+# every group (VG_SHORT_CASES).
+VG_SKIP ?= check_folder_oom check_schema_oom
+VG_SLOW = check_agentlog check_datagen check_replay check_metrics_count \
+	check_lint_probe check_diskfull check_schema_history check_backfill \
+	check_datagen_build check_lint
+VG_SHORT_CASES = check/00[1-4]\|check/20[01]\|check/30[0-2]\|migrate/00[12]\|replay/001\|audit/00[12]\|backfill/001\|fixtures/002\|drift/001\|bad-input/001\|bad-input/051\|bad-input/086\|bad-input/104
 valgrind: deps-valgrind all $(UNIT_BIN)
-	@rm -rf build/valgrind; mkdir -p build/valgrind/logs
-	@printf '%s\n' '#!/bin/sh' \
-	  '# cw under valgrind memcheck (written by make valgrind)' \
-	  'exec valgrind $(VG_OPTS) --log-file=$(CURDIR)/build/valgrind/logs/cw.%p.log $(CURDIR)/$(BUILD)/cw "$$@"' \
-	  > build/valgrind/cw; chmod +x build/valgrind/cw
-	@set -e; t0=$$(date +%s); for t in $(UNIT_BIN); do \
-	  s=$$(date +%s); n=$$(basename $$t); \
-	  case " $(VG_SKIP) " in *" $$n "*) \
-	    echo "valgrind $$n: skipped (VG_SKIP)"; continue;; esac; \
-	  CK_FORK=no FIXTURES=$(CURDIR)/fixtures SHARED=$(CURDIR)/../shared \
-	  valgrind $(VG_OPTS) --log-file=build/valgrind/logs/$$n.log $$t \
-	    > build/valgrind/$$n.out 2>&1 || { cat build/valgrind/$$n.out \
-	    build/valgrind/logs/$$n.log; \
-	    echo "make valgrind: $$n failed under memcheck"; exit 1; }; \
-	  echo "valgrind $$n: clean ($$(( $$(date +%s) - s )) s)"; done; \
-	s=$$(date +%s); BI_TIMEOUT=900 CW=build/valgrind/cw cases/run-cases || { \
-	  for f in build/valgrind/logs/cw.*.log; do [ -s $$f ] && cat $$f; \
-	  done; echo "make valgrind: a case failed under memcheck"; exit 1; }; \
-	echo "valgrind cases: clean ($$(( $$(date +%s) - s )) s)"; \
-	echo "make valgrind: clean in $$(( $$(date +%s) - t0 )) s"
+	@VG_SKIP="$(VG_SKIP)" cases/valgrind/memcheck.sh $(BUILD)
+
+valgrind-short: deps-valgrind all $(UNIT_BIN)
+	@VG_SKIP="$(VG_SKIP) $(VG_SLOW)" VG_CASES='$(VG_SHORT_CASES)' \
+	  VG_WORK=$(BUILD)/valgrind-short cases/valgrind/memcheck.sh $(BUILD)
 
 deps-valgrind:
 	@command -v valgrind >/dev/null || { \

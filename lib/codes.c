@@ -52,6 +52,9 @@ static const cw_code_info table[] = {
 {"J015", CW_SEV_ERROR, "migration file never added to the journal",
  "drizzle never runs a file the journal does not list: run `drizzle-kit generate` again, or add its entry (idx, version, when, tag, breakpoints) at the end of the journal",
  "0004_users.sql after a journal ending at 0003"},
+{"J016", CW_SEV_ERROR, "migration file resolves outside the folder",
+ "drizzle reads a symbolic link through, so what runs is whatever that path holds on the deploying machine, not what was reviewed and hashed: commit the file itself in the folder",
+ "0001_users.sql -> ../../shared/users.sql"},
 /* S: splitting on breakpoints and preparing each piece. */
 {"S001", CW_SEV_ERROR, "more than one statement in a piece",
  "put `--> statement-breakpoint` at the end of the first statement's last line",

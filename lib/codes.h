@@ -33,6 +33,7 @@
 #define CW_J013 "J013"
 #define CW_J014 "J014"
 #define CW_J015 "J015"
+#define CW_J016 "J016"
 #define CW_S001 "S001"
 #define CW_S002 "S002"
 #define CW_S003 "S003"

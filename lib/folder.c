@@ -8,6 +8,7 @@
 */
 #include "folder.h"
 #include "codes.h"
+#include "pathscope.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ static int load_one(cw_migration *m, const char *dir, cw_diags *diags,
 	if (rc == CW_ENOMEM)
 		return cw_error_set(err, rc, NULL, m->path, 0, "%s",
 				    read_err.message);
+	if (rc == 0 && cw_path_scope_check(diags, m->path, dir, err) != 0)
+		return CW_ENOMEM;
 	if (rc != 0) {
 		m->load_rc = rc;
 		if (rc == CW_ENOTFOUND)

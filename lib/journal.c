@@ -3,6 +3,7 @@
 ** cJSON does not keep (from the JSON walk of jsonstrict.h).
 */
 #include "journal.h"
+#include "pathscope.h"
 #include "codes.h"
 #include "jsonstrict.h"
 #include "text.h"
@@ -320,6 +321,8 @@ int cw_journal_load(cw_journal *out, const char *dir, cw_diags *diags,
 		cw_error_set(err, rc, CW_J001, path, 0, "%s",
 			     read_err.message);
 	}
+	if (rc == 0)
+		rc = cw_path_scope_check(diags, path, dir, err);
 	/* drizzle reads the journal through Buffer#toString: invalid UTF-8
 	** becomes U+FFFD before JSON.parse sees it, in tags too. */
 	if (rc == 0)

@@ -9,6 +9,10 @@
 # hung past 60 s, exited other than 1 or 2 (0 for `tryok`), or printed no
 # diagnostic code.  Otherwise the case exits with the highest status cw
 # returned, so `exit` pins it down, and `expected` lists every finding.
+# `exits` pins each run's own status: one line `STATUS cw ARGS` per run,
+# in order; a case whose runs differ from it fails (exit 5).  With
+# BI_WRITE_EXITS=1 the runs are written to the case's `exits` instead
+# (review with git diff).
 set -u
 J=input/meta/_journal.json
 bad=0 worst=0 guarded=
@@ -67,6 +71,7 @@ run12() {
 		bad=1
 	fi
 	[ "$rc" -gt "$worst" ] && [ "$rc" -le 2 ] && worst=$rc
+	printf '%s cw %s\n' "$rc" "$*" | tr -d '\000-\011\013-\037' >>.exits
 	rm -f .out .err
 	return 0
 }
@@ -118,8 +123,24 @@ unchanged() {
 	fi
 }
 
+# exits_pinned: fail now (exit 5) when a run's status differs from exits.
+exits_pinned() {
+	case_dir=$CW_TOP/cases/bad-input/$(basename "$PWD")
+	if [ "${BI_WRITE_EXITS:-0}" = 1 ]; then
+		cp .exits "$case_dir/exits"
+	elif [ ! -f exits ]; then
+		echo "BAD: no exits file (run with BI_WRITE_EXITS=1)" >&2
+		exit 5
+	elif ! cmp -s exits .exits; then
+		echo "BAD: a run's exit status differs from exits:" >&2
+		diff exits .exits | grep '^[<>]' >&2
+		exit 5
+	fi
+}
+
 finish() {
 	unchanged
 	[ "$bad" = 0 ] || exit 4
+	exits_pinned
 	exit "$worst"
 }

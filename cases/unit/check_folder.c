@@ -14,6 +14,7 @@
 #endif
 #include "unit_fs.h"
 #include "../../lib/folder.h"
+#include "../../lib/pathscope.h"
 
 #include <dlfcn.h>
 
@@ -478,6 +479,64 @@ START_TEST(test_empty_journal)
 }
 END_TEST
 
+/* J016: a .sql file linked to a folder whose name merely starts with the
+** migrations folder's is outside it; a link to a sibling file inside is
+** not; "/" holds everything.  drizzle reads the outside file through, so
+** it still loads. */
+START_TEST(test_symlink_outside)
+{
+	char sib[96], target[160], link[160], inside[160], *got = NULL;
+	cw_error err = {0};
+	loaded l;
+	size_t i, n_j016 = 0;
+
+	snprintf(sib, sizeof(sib), "%s2", unit_tmp);
+	ck_assert_int_eq(mkdir(sib, 0700), 0);
+	snprintf(target, sizeof(target), "%s/0000_a.sql", sib);
+	ck_assert_int_eq(symlink(target, unit_path(link, sizeof(link),
+						   "0000_a.sql")), 0);
+	unit_put("0001_b.sql.txt", "CREATE TABLE b(x);\n");
+	ck_assert_int_eq(symlink("0001_b.sql.txt", unit_path(inside,
+				 sizeof(inside), "0001_b.sql")), 0);
+	{
+		FILE *f = fopen(target, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("CREATE TABLE a(x);\n", f);
+		fclose(f);
+	}
+	unit_put("meta/_journal.json", "{\"dialect\": \"sqlite\", "
+		 "\"entries\": [{\"idx\": 0, \"version\": \"6\", "
+		 "\"when\": 1, \"tag\": \"0000_a\", \"breakpoints\": "
+		 "true}, {\"idx\": 1, \"version\": \"6\", \"when\": 2, "
+		 "\"tag\": \"0001_b\", \"breakpoints\": true}]}");
+
+	ck_assert_int_eq(cw_path_outside(link, unit_tmp, &got, &err), 1);
+	ck_assert_str_eq(got, target);
+	free(got);
+	ck_assert_int_eq(cw_path_outside(inside, unit_tmp, &got, &err), 0);
+	ck_assert_ptr_null(got);
+	ck_assert_int_eq(cw_path_outside(link, "/", &got, &err), 0);
+	ck_assert_int_eq(cw_path_outside(link, sib, &got, &err), 0);
+	ck_assert_int_eq(cw_path_outside("/nonexistent/x.sql", unit_tmp,
+					 &got, &err), 0);
+
+	ck_assert_int_eq(load(&l, NULL, NULL), 0);
+	ck_assert_uint_eq(l.f.n_migrations, 2);
+	ck_assert_uint_eq(l.f.migrations[0].raw.len, 19);
+	for (i = 0; i < l.d.n; i++)
+		if (strcmp(l.d.items[i].code, "J016") == 0) {
+			n_j016++;
+			ck_assert_str_eq(l.d.items[i].file, link);
+			ck_assert_ptr_nonnull(strstr(l.d.items[i].message,
+						     target));
+		}
+	ck_assert_uint_eq(n_j016, 1);
+	unload(&l);
+	unlink(target);
+	rmdir(sib);
+}
+END_TEST
+
 #define N_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *folder_suite(void)
@@ -501,6 +560,7 @@ static Suite *folder_suite(void)
 	tcase_add_test(tc, test_unreadable_file);
 	tcase_add_test(tc, test_order_and_split);
 	tcase_add_test(tc, test_empty_journal);
+	tcase_add_test(tc, test_symlink_outside);
 	suite_add_tcase(s, tc);
 	return s;
 }
