@@ -224,7 +224,15 @@ int cw_db_open_scratch(sqlite3 **out, char **out_path, const char *dir,
 	}
 	close(fd);
 	rc = cw_db_open(out, path, CW_DB_DEFAULT_BUSY_MS, err);
+	/* A scratch database is thrown away: no fsync, and statement
+	** journals and TEMP tables in memory, where on disk they were most
+	** of its writes.  What the database holds is the same either way. */
+	if (rc == 0)
+		rc = cw_db_exec(*out, "PRAGMA synchronous = OFF; "
+				"PRAGMA temp_store = MEMORY", err);
 	if (rc != 0) {
+		sqlite3_close(*out);
+		*out = NULL;
 		unlink(path);
 		free(path);
 		return rc;
