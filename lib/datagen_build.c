@@ -225,8 +225,10 @@ int cw_datagen_build(cw_datagen_build_result *out, const char *path,
 				    "%s: %s", tmp, strerror(errno));
 	close(fd);
 	rc = cw_db_open(&db, tmp, CW_DB_DEFAULT_BUSY_MS, err);
-	if (rc == 0)
+	if (rc == 0) {
+		cw_db_confine(db);
 		rc = migrate_and_fill(out, db, f, o, &b, err);
+	}
 	if (db && sqlite3_close(db) != SQLITE_OK && rc == 0)
 		rc = cw_error_set(err, CW_ESQL, "", tmp, 0, "closing %s: %s",
 				  tmp, sqlite3_errmsg(db));

@@ -127,10 +127,48 @@ int cw_db_open_existing(sqlite3 **out, const char *path, int readonly,
 			  SQLITE_OPEN_READWRITE, busy_ms, err);
 }
 
+/* ATTACH of a file (VACUUM INTO attaches its target too) is denied; a
+** private temporary database ("", what a plain VACUUM attaches) or
+** ":memory:" is not. */
+static int confine_auth(void *ctx, int action, const char *a1,
+			const char *a2, const char *db, const char *trigger)
+{
+	(void)ctx;
+	(void)a2;
+	(void)db;
+	(void)trigger;
+	if (action != SQLITE_ATTACH || a1 == NULL || a1[0] == '\0' ||
+	    strcmp(a1, ":memory:") == 0)
+		return SQLITE_OK;
+	return SQLITE_DENY;
+}
+
+void cw_db_confine(sqlite3 *db)
+{
+	sqlite3_set_authorizer(db, confine_auth, NULL);
+}
+
+int cw_db_deserialize(sqlite3 *db, unsigned char *image, sqlite3_int64 size)
+{
+	int rc;
+
+	/* sqlite3_deserialize runs "ATTACH x AS main" itself. */
+	sqlite3_set_authorizer(db, NULL, NULL);
+	rc = sqlite3_deserialize(db, "main", image, size, size,
+				 SQLITE_DESERIALIZE_FREEONCLOSE |
+				 SQLITE_DESERIALIZE_RESIZEABLE);
+	cw_db_confine(db);
+	return rc;
+}
+
 int cw_db_open_memory(sqlite3 **out, cw_error *err)
 {
-	return open_flags(out, ":memory:", SQLITE_OPEN_READWRITE |
-			  SQLITE_OPEN_CREATE, CW_DB_DEFAULT_BUSY_MS, err);
+	int rc = open_flags(out, ":memory:", SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, CW_DB_DEFAULT_BUSY_MS, err);
+
+	if (rc == 0)
+		cw_db_confine(*out);
+	return rc;
 }
 
 /* Copy the database at path into dst with the backup API; path is
@@ -230,6 +268,8 @@ int cw_db_open_scratch(sqlite3 **out, char **out_path, const char *dir,
 	if (rc == 0)
 		rc = cw_db_exec(*out, "PRAGMA synchronous = OFF; "
 				"PRAGMA temp_store = MEMORY", err);
+	if (rc == 0)
+		cw_db_confine(*out);
 	if (rc != 0) {
 		sqlite3_close(*out);
 		*out = NULL;

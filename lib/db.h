@@ -51,8 +51,19 @@ int cw_db_open_readonly(sqlite3 **out, const char *path, cw_error *err);
 ** never created or modified. */
 int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err);
 
-/* An empty configured in-memory database. */
+/* An empty configured in-memory database, confined (cw_db_confine). */
 int cw_db_open_memory(sqlite3 **out, cw_error *err);
+
+/* Keep the SQL run on db from writing files of its choosing: ATTACH of a
+** file and VACUUM INTO fail with "not authorized".  Every database cw
+** runs migrations on for itself (in memory, scratch, fixtures) is
+** confined; `cw migrate` on the user's database is not, as drizzle's is
+** not (L013 names such a statement). */
+void cw_db_confine(sqlite3 *db);
+
+/* sqlite3_deserialize of image (sqlite3_malloc'ed, taken over, freed on
+** close, resizeable) into db's main, which is left confined. */
+int cw_db_deserialize(sqlite3 *db, unsigned char *image, sqlite3_int64 size);
 
 /* A new, empty database in a private temporary file in dir (NULL: the
 ** system's temporary folder), configured like cw_db_open: statements then

@@ -1,6 +1,6 @@
 /*
 ** lint_stmt.c - reading one migration statement by statement: the L rules
-** about a single statement (L001, L002, L003, L005, L007, L011, L010 for
+** about a single statement (L001, L002, L003, L005, L007, L011, L013, L010 for
 ** ADD COLUMN) and the facts the migration-wide rules and the data-loss
 ** probe need (lint_int.h).
 */
@@ -627,10 +627,42 @@ static int read_pragma(stmt *x, size_t h)
 	return record(x, CW_LK_PRAGMA_FK, x->b) ? 0 : -1;
 }
 
+/* ---- L013: a statement that writes a file it names ----
+**
+** ATTACH creates the file it names (relative to the working directory of
+** whatever runs the migration) and VACUUM INTO writes one.  drizzle runs
+** them; cw's own databases are confined (db.h, cw_db_confine), so the
+** finding also says why check and replay fail there. */
+static void read_file_write(stmt *x)
+{
+	size_t i;
+
+	if (is(x, x->a, "ATTACH")) {
+		report(x, CW_L013, "ATTACH inside a migration creates or "
+		       "changes the file it names, relative to the working "
+		       "directory of the deploying process; cw runs it only "
+		       "in cw migrate");
+		return;
+	}
+	if (!is(x, x->a, "VACUUM"))
+		return;
+	for (i = x->a + 1; i < x->b; i++)
+		if (is(x, i, "INTO")) {
+			report(x, CW_L013, "VACUUM INTO inside a migration "
+			       "writes the file it names, relative to the "
+			       "working directory of the deploying process; "
+			       "cw runs it only in cw migrate");
+			return;
+		}
+}
+
 static int read_stmt(stmt *x)
 {
 	size_t h = x->a;
-	int rc = read_txn(x);
+	int rc;
+
+	read_file_write(x);
+	rc = read_txn(x);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;

@@ -34,6 +34,9 @@ static void list_entries(char *buf, size_t n, const cw_migrate_result *r,
 
 static const char *why(const cw_migrate_failure *fl)
 {
+	if ((fl->sqlite_rc & 0xff) == SQLITE_AUTH)
+		return " (the statement writes a file of its own choosing; cw "
+		       "runs it only in cw migrate: L013)";
 	switch (fl->verdict) {
 	case CW_PIECE_MULTIPLE:
 		return " (the piece holds a second statement: a missing "

@@ -164,14 +164,15 @@ static void report_failure(cw_diags *out, const cw_folder *f,
 	cw_diag_set_tag(g, m->entry->tag);
 }
 
-/* Is the failure one of transaction control, which L001 explains? */
+/* Is the failure one of transaction control, which L001 explains, or a
+** file write cw refused (cw_db_confine), which L013 explains? */
 static int is_txn_failure(const cw_migrate_failure *fl)
 {
 	cw_txn_kind k = fl->sql ? cw_stmtrule_txn_kind(fl->sql) : CW_TXN_NONE;
 
 	return fl->verdict == CW_PIECE_SQL_ERROR &&
 	       (k == CW_TXN_BEGIN || k == CW_TXN_COMMIT ||
-		k == CW_TXN_ROLLBACK);
+		k == CW_TXN_ROLLBACK || (fl->sqlite_rc & 0xff) == SQLITE_AUTH);
 }
 
 /* The migrator's own statement failed: its final COMMIT, normally

@@ -437,10 +437,7 @@ static int load_prefix(run *x, sqlite3 *db, size_t k)
 		if (copy == NULL)
 			return nomem(x);
 		memcpy(copy, im->data, (size_t)im->size);
-		if (sqlite3_deserialize(db, "main", copy, im->size, im->size,
-					SQLITE_DESERIALIZE_FREEONCLOSE |
-					SQLITE_DESERIALIZE_RESIZEABLE) !=
-		    SQLITE_OK)
+		if (cw_db_deserialize(db, copy, im->size) != SQLITE_OK)
 			return CW_ESQL;
 		return im->has_rows;
 	}

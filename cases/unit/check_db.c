@@ -322,6 +322,52 @@ START_TEST(test_open_while_exclusive)
 }
 END_TEST
 
+/* cw_db_confine: an ATTACH of a file and VACUUM INTO are refused with
+** SQLITE_AUTH and create nothing; a private temporary database, an
+** in-memory one and a plain VACUUM still work.  A scratch database is
+** confined; a database opened with cw_db_open (cw migrate's) is not. */
+START_TEST(test_confined)
+{
+	sqlite3 *db = NULL, *plain = NULL;
+	char side[160], into[160], *scratch = NULL, *sql;
+	cw_error err = {0};
+
+	unit_path(side, sizeof(side), "side.db");
+	unit_path(into, sizeof(into), "into.db");
+	ck_assert_int_eq(cw_db_open_scratch(&db, &scratch, unit_tmp, &err), 0);
+	sql = sqlite3_mprintf("ATTACH %Q AS side", side);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL) & 0xff,
+			 SQLITE_AUTH);
+	sqlite3_free(sql);
+	ck_assert_int_ne(access(side, F_OK), 0);
+	sql = sqlite3_mprintf("VACUUM INTO %Q", into);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL) & 0xff,
+			 SQLITE_AUTH);
+	sqlite3_free(sql);
+	ck_assert_int_ne(access(into, F_OK), 0);
+	ck_assert_int_eq(sqlite3_exec(db, "ATTACH '' AS t1; ATTACH ':memory:'"
+				      " AS t2; CREATE TABLE t2.x(a); DETACH "
+				      "t1; DETACH t2; CREATE TABLE y(a); "
+				      "VACUUM", NULL, NULL, NULL), SQLITE_OK);
+	cw_db_close_scratch(db, scratch);
+
+	ck_assert_int_eq(cw_db_open_memory(&db, &err), 0);
+	sql = sqlite3_mprintf("ATTACH %Q AS side", side);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL) & 0xff,
+			 SQLITE_AUTH);
+	sqlite3_close(db);
+	ck_assert_int_ne(access(side, F_OK), 0);
+
+	unit_path(into, sizeof(into), "plain.db");
+	ck_assert_int_eq(cw_db_open(&plain, into, 1000, &err), 0);
+	ck_assert_int_eq(sqlite3_exec(plain, sql, NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_free(sql);
+	sqlite3_close(plain);
+	ck_assert_int_eq(access(side, F_OK), 0);
+}
+END_TEST
+
 static Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -342,6 +388,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_memory_copy_of_real_db);
 	tcase_add_test(tc, test_exec_errors_and_busy);
 	tcase_add_test(tc, test_open_while_exclusive);
+	tcase_add_test(tc, test_confined);
 	suite_add_tcase(s, tc);
 	return s;
 }
