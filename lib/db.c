@@ -148,6 +148,17 @@ void cw_db_confine(sqlite3 *db)
 	sqlite3_set_authorizer(db, confine_auth, NULL);
 }
 
+int cw_db_fk_all_resolved(sqlite3 *db)
+{
+	int on = 0, cur = 1, hi = 0;
+
+	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_FKEY, -1, &on);
+	if (!on || sqlite3_db_status(db, SQLITE_DBSTATUS_DEFERRED_FKS, &cur,
+				     &hi, 0) != SQLITE_OK)
+		return 0;
+	return cur == 0;
+}
+
 int cw_db_deserialize(sqlite3 *db, unsigned char *image, sqlite3_int64 size)
 {
 	int rc;

@@ -61,6 +61,13 @@ int cw_db_open_memory(sqlite3 **out, cw_error *err);
 ** not (L013 names such a statement). */
 void cw_db_confine(sqlite3 *db);
 
+/* 1 when foreign keys are enforced on db and no constraint violation is
+** outstanding in its transaction (SQLITE_DBSTATUS_DEFERRED_FKS): then no
+** row written while they were enforced points at nothing, and
+** foreign_key_check need not scan.  The caller knows that enforcement
+** was on for all the writes it asks about; 0 means "do not know". */
+int cw_db_fk_all_resolved(sqlite3 *db);
+
 /* sqlite3_deserialize of image (sqlite3_malloc'ed, taken over, freed on
 ** close, resizeable) into db's main, which is left confined. */
 int cw_db_deserialize(sqlite3 *db, unsigned char *image, sqlite3_int64 size);

@@ -127,6 +127,18 @@ static int on_loss(void *ctx, const cw_rowdiff_loss *l)
 	return v->vintages ? 0 : nomem(x);
 }
 
+/* Does text hold word, in any case, NUL bytes included (the pieces after
+** one still run)? */
+static int mentions(const cw_bytes *text, const char *word)
+{
+	const char *p = text->data, *end = p ? p + text->len : NULL;
+
+	for (; p != NULL && p < end; p += strlen(p) + 1)
+		if (strcasestr(p, word) != NULL)
+			return 1;
+	return 0;
+}
+
 /* Rows of the touched tables left pointing at nothing. */
 static int check_dangling(run *x, sqlite3 *db, const cw_schema *now,
 			  const unsigned char *hot)
@@ -134,6 +146,12 @@ static int check_dangling(run *x, sqlite3 *db, const cw_schema *now,
 	size_t i;
 	int rc = 0;
 
+	/* Keys enforced and nothing outstanding: nothing written dangles,
+	** unless the migration could have switched enforcement off for a
+	** while (COMMIT; PRAGMA foreign_keys = OFF; ...). */
+	if (cw_db_fk_all_resolved(db) &&
+	    !mentions(&x->f->migrations[x->k].text, "foreign_keys"))
+		return 0;
 	for (i = 0; rc == 0 && i < now->n_tables; i++) {
 		sqlite3_stmt *st = NULL;
 		long long n = 0;
