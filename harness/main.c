@@ -5,6 +5,7 @@
 #include "cmds.h"
 #include "msg.h"
 #include "../lib/db.h"
+#include "../lib/watchdog.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +52,26 @@ const char *env_or_null(const char *name)
 	return v && *v ? v : NULL;
 }
 
+/* CW_STATEMENT_TIMEOUT=SECONDS: how long one migration statement may run
+** on a database cw made for itself (watchdog.h); 0 for no limit. */
+static int statement_limit_from_env(void)
+{
+	const char *v = env_or_null("CW_STATEMENT_TIMEOUT");
+	char *end = NULL;
+	double s;
+
+	if (v == NULL)
+		return 0;
+	s = strtod(v, &end);
+	if (end == v || *end != '\0' || !(s >= 0) || s > 1e9) {
+		msg_error("CW_STATEMENT_TIMEOUT must be a number of seconds "
+			  "(0 for no limit), not '%s'", v);
+		return -1;
+	}
+	cw_watchdog_set_limit_ms((long long)(s * 1000));
+	return 0;
+}
+
 static void usage(FILE *f)
 {
 	size_t i;
@@ -91,6 +112,8 @@ int main(int argc, char **argv)
 		       cw_db_sqlite_origin());
 		return 0;
 	}
+	if (statement_limit_from_env() != 0)
+		return 2;
 	for (i = 0; i < cw_n_commands; i++)
 		if (strcmp(argv[1], cw_commands[i].name) == 0)
 			return cw_commands[i].run(argc - 1, argv + 1);

@@ -118,7 +118,11 @@ int help_man(void)
 	       "(usage, unreadable input).\n");
 	printf(".SH ENVIRONMENT\n.TP\n.B CW_DB\nthe database when "
 	       "\\fB\\-\\-db\\fR is not given\n.TP\n.B CW_CONFIG\nthe "
-	       "migrator profile when \\fB\\-\\-config\\fR is not given\n");
+	       "migrator profile when \\fB\\-\\-config\\fR is not given\n"
+	       ".TP\n.B CW_STATEMENT_TIMEOUT\nseconds one migration "
+	       "statement may run on a database cw made for itself (check, "
+	       "replay, fixtures, an audit's dry run); default 300, 0 for no "
+	       "limit\n");
 	printf(".SH SEE ALSO\n\\fBcw codes\\fR lists every diagnostic "
 	       "code with an example and the fix.\n");
 	return 0;

@@ -161,15 +161,15 @@ static void failed(cw_audit_ctx *x, const cw_migrate_result *r)
 	char stmt[160];
 	cw_diag *g;
 
-	/* Refused by the confinement (cw_db_confine), not by the data: the
-	** deploy runs it, so only this much is known. */
-	if ((fl->sqlite_rc & 0xff) == SQLITE_AUTH && m != NULL) {
+	/* Stopped by cw (a file it would write, its time limit), not by the
+	** data: the deploy runs it, so only this much is known. */
+	if (*cw_migrate_refusal(fl) && m != NULL) {
 		g = cw_diags_add(x->d, CW_A013, m->path, fl->line, 0, "the "
-				 "dry run stopped at %s, statement %zu (%s): "
-				 "it writes a file, which an audit never does; "
+				 "dry run stopped at %s, statement %zu (%s)%s; "
 				 "what the deploy does from there on is not "
 				 "known", m->entry->tag, fl->piece,
-				 one_line(stmt, sizeof(stmt), fl));
+				 one_line(stmt, sizeof(stmt), fl),
+				 cw_migrate_refusal(fl));
 		if (g != NULL)
 			cw_diag_set_tag(g, m->entry->tag);
 		return;

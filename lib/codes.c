@@ -250,8 +250,8 @@ static const cw_code_info table[] = {
 {"A012", CW_SEV_ERROR, "applied migration will run again",
  "a row already carries the file's hash but its journal `when` was raised above the newest created_at afterwards; drizzle decides by `when` alone and runs it a second time: restore the `when` it was applied with",
  "0003_x applied with when 1700000300000, its journal entry now says 1800000000000"},
-{"A013", CW_SEV_WARNING, "dry run stopped at a statement that writes a file",
- "the pending migration ATTACHes a file or runs VACUUM INTO (L013); the audit does not let a dry run write files, so what the deploy does from that statement on is not known: read that migration before deploying",
+{"A013", CW_SEV_WARNING, "dry run stopped by cw, not by the data",
+ "the pending migration ATTACHes a file or runs VACUUM INTO (L013), which a dry run never does, or one statement ran past CW_STATEMENT_TIMEOUT (default 300 s); what the deploy does from that statement on is not known: read that migration, or raise the limit, before deploying",
  "the dry run stopped at 0007_archive, statement 1 (ATTACH DATABASE 'archive.db' AS archive)"},
 /* B: the agent_metrics backfill and its verification. */
 {"B001", CW_SEV_ERROR, "agent_metrics row missing",

@@ -143,9 +143,19 @@ static int confine_auth(void *ctx, int action, const char *a1,
 	return SQLITE_DENY;
 }
 
+/* Any address: clientdata marks a confined connection. */
+static const char confined_mark = 1;
+
 void cw_db_confine(sqlite3 *db)
 {
 	sqlite3_set_authorizer(db, confine_auth, NULL);
+	sqlite3_set_clientdata(db, "cw_confined", (void *)&confined_mark,
+			       NULL);
+}
+
+int cw_db_is_confined(sqlite3 *db)
+{
+	return sqlite3_get_clientdata(db, "cw_confined") != NULL;
 }
 
 int cw_db_fk_all_resolved(sqlite3 *db)

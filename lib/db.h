@@ -55,11 +55,14 @@ int cw_db_open_memory_copy(sqlite3 **out, const char *path, cw_error *err);
 int cw_db_open_memory(sqlite3 **out, cw_error *err);
 
 /* Keep the SQL run on db from writing files of its choosing: ATTACH of a
-** file and VACUUM INTO fail with "not authorized".  Every database cw
+** file and VACUUM INTO fail with "not authorized" (SQLITE_AUTH).  Every database cw
 ** runs migrations on for itself (in memory, scratch, fixtures) is
 ** confined; `cw migrate` on the user's database is not, as drizzle's is
 ** not (L013 names such a statement). */
 void cw_db_confine(sqlite3 *db);
+
+/* 1 when db was confined (its migration SQL is also timed: watchdog.h). */
+int cw_db_is_confined(sqlite3 *db);
 
 /* 1 when foreign keys are enforced on db and no constraint violation is
 ** outstanding in its transaction (SQLITE_DBSTATUS_DEFERRED_FKS): then no

@@ -3,6 +3,7 @@
 ** with hooks.  Design in migrate.h.
 */
 #include "migrate.h"
+#include "watchdog.h"
 #include "codes.h"
 #include "db.h"
 #include "text.h"
@@ -269,11 +270,13 @@ static int step_piece(run *x, size_t k, size_t p, cw_piece_outcome *o,
 		char want[16], got[16];
 		int mode = cw_stmtrule_journal_mode(sqlite3_sql(st), want,
 						sizeof(want));
+		int watch = cw_watchdog_begin(x->db);
 		got[0] = '\0';
 		if (sqlite3_step(st) == SQLITE_ROW && mode &&
 		    sqlite3_column_text(st, 0))
 			snprintf(got, sizeof(got), "%s",
 				 sqlite3_column_text(st, 0));
+		cw_watchdog_end(watch);
 		rc = sqlite3_reset(st);
 		if (rc == SQLITE_OK && mode && got[0] && !x->trial)
 			note_journal_mode(x, k, p, want, got);

@@ -201,6 +201,12 @@ int cw_migrate_path(cw_migrate_result *out, const char *db_path,
 		    const cw_folder *f, const cw_migrate_options *opts,
 		    cw_error *err);
 
+/* Why cw itself stopped a statement of a confined run (db.h), as a
+** parenthesised clause to append to its message: a file it would write
+** (SQLITE_AUTH, L013) or its time limit (SQLITE_INTERRUPT, watchdog.h);
+** "" for a failure of the statement's own. */
+const char *cw_migrate_refusal(const cw_migrate_failure *fl);
+
 /* The findings of a run as every command reports them: R001 for each
 ** skipped entry, R002 for the failure (naming migration, piece, line and
 ** message, or the migrator's own statement), R003 when a COMMIT inside

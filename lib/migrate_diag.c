@@ -32,11 +32,22 @@ static void list_entries(char *buf, size_t n, const cw_migrate_result *r,
 		snprintf(buf + o, n - o, " and %zu more", total - shown);
 }
 
-static const char *why(const cw_migrate_failure *fl)
+const char *cw_migrate_refusal(const cw_migrate_failure *fl)
 {
 	if ((fl->sqlite_rc & 0xff) == SQLITE_AUTH)
 		return " (the statement writes a file of its own choosing; cw "
 		       "runs it only in cw migrate: L013)";
+	if ((fl->sqlite_rc & 0xff) == SQLITE_INTERRUPT)
+		return " (it ran past the time cw allows one statement on a "
+		       "database of its own; CW_STATEMENT_TIMEOUT=SECONDS "
+		       "sets it, 0 for none)";
+	return "";
+}
+
+static const char *why(const cw_migrate_failure *fl)
+{
+	if (*cw_migrate_refusal(fl))
+		return cw_migrate_refusal(fl);
 	switch (fl->verdict) {
 	case CW_PIECE_MULTIPLE:
 		return " (the piece holds a second statement: a missing "

@@ -156,8 +156,9 @@ static void report_failure(cw_diags *out, const cw_folder *f,
 				 after);
 	} else {
 		g = cw_diags_add(out, CW_S005, m->path, pc->line, 0,
-				 "piece %zu of %s: SQLite says: %s%s",
-				 fl->piece, m->entry->tag, fl->message, after);
+				 "piece %zu of %s: SQLite says: %s%s%s",
+				 fl->piece, m->entry->tag, fl->message,
+				 cw_migrate_refusal(fl), after);
 		if (g && hint_for(fl->message, hint, sizeof(hint)))
 			cw_diag_set_hint(g, "%s", hint);
 	}

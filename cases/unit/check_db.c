@@ -6,6 +6,7 @@
 */
 #include "unit_fs.h"
 #include "../../lib/db.h"
+#include "../../lib/watchdog.h"
 
 /* Checked-fixture setup of the tests that use files. */
 static void make_tmp(void)
@@ -368,6 +369,48 @@ START_TEST(test_confined)
 }
 END_TEST
 
+/* The watchdog interrupts a statement of a confined connection that runs
+** past the limit, and times nothing on a connection that is not confined
+** or when there is no limit. */
+START_TEST(test_watchdog)
+{
+	static const char never_ends[] = "WITH RECURSIVE c(x) AS (SELECT 1 "
+		"UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+	sqlite3 *db = NULL, *plain = NULL;
+	sqlite3_stmt *st = NULL;
+	char path[160];
+	cw_error err = {0};
+	int slot;
+
+	ck_assert_int_eq(cw_db_open_memory(&db, &err), 0);
+	cw_watchdog_set_limit_ms(200);
+	ck_assert_int_eq(cw_watchdog_limit_ms(), 200);
+	ck_assert_int_eq(sqlite3_prepare_v2(db, never_ends, -1, &st, NULL),
+			 SQLITE_OK);
+	slot = cw_watchdog_begin(db);
+	ck_assert_int_ge(slot, 0);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_INTERRUPT);
+	ck_assert_int_eq(cw_watchdog_end(slot), 1);
+	sqlite3_finalize(st);
+	/* The connection works again afterwards. */
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL,
+				      NULL), SQLITE_OK);
+	slot = cw_watchdog_begin(db);
+	ck_assert_int_eq(sqlite3_exec(db, "INSERT INTO t VALUES (1)", NULL,
+				      NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(cw_watchdog_end(slot), 0);
+
+	unit_path(path, sizeof(path), "plain.db");
+	ck_assert_int_eq(cw_db_open(&plain, path, 1000, &err), 0);
+	ck_assert_int_eq(cw_watchdog_begin(plain), -1);
+	sqlite3_close(plain);
+	cw_watchdog_set_limit_ms(0);
+	ck_assert_int_eq(cw_watchdog_begin(db), -1);
+	cw_watchdog_set_limit_ms(CW_WATCHDOG_DEFAULT_MS);
+	sqlite3_close(db);
+}
+END_TEST
+
 static Suite *db_suite(void)
 {
 	Suite *s = suite_create("db");
@@ -389,6 +432,7 @@ static Suite *db_suite(void)
 	tcase_add_test(tc, test_exec_errors_and_busy);
 	tcase_add_test(tc, test_open_while_exclusive);
 	tcase_add_test(tc, test_confined);
+	tcase_add_test(tc, test_watchdog);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,4 @@
+CREATE TABLE `u` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`name` text
+);
