@@ -9,6 +9,7 @@
 #include "db.h"
 
 #include <pthread.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -54,9 +55,15 @@ static void *watch(void *arg)
 }
 
 /* A fork while the thread holds the mutex would leave it locked in the
-** child for ever: hold it across the fork, release it on both sides. */
+** child for ever: hold it across the fork, release it on both sides.  The
+** child watches none of its parent's statements. */
 static void before_fork(void) { pthread_mutex_lock(&mu); }
-static void after_fork(void) { pthread_mutex_unlock(&mu); }
+static void in_parent(void) { pthread_mutex_unlock(&mu); }
+static void in_child(void)
+{
+	memset(slots, 0, sizeof(slots));
+	pthread_mutex_unlock(&mu);
+}
 
 /* With mu held: the thread of this process, started if need be. */
 static int ensure_thread(void)
@@ -68,7 +75,7 @@ static int ensure_thread(void)
 	if (thread_of == getpid())
 		return 1;
 	if (!atfork_done &&
-	    pthread_atfork(before_fork, after_fork, after_fork) == 0)
+	    pthread_atfork(before_fork, in_parent, in_child) == 0)
 		atfork_done = 1;
 	if (pthread_attr_init(&a) != 0)
 		return 0;
