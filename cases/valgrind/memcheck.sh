@@ -24,6 +24,9 @@ opts="-q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite 
 t0=$(date +%s)
 
 rm -rf "$work"; mkdir -p "$work/logs" && work=$(cd "$work" && pwd) || exit 2
+# Some cases run cw as nobody (an unreadable file, a read-only folder):
+# its reports must still be written.
+chmod 1777 "$work/logs"
 printf '%s\n' '#!/bin/sh' \
 	'# cw under valgrind memcheck (written by cases/valgrind/memcheck.sh)' \
 	"exec valgrind $opts --log-file=$work/logs/cw.%p.log $build/cw \"\$@\"" \
