@@ -114,8 +114,11 @@ $(SQLITE_PIC): $(SQLITE_LIB)
 
 # Linked with SQLite inside: a program using libcw runs production's
 # SQLite, whatever the system has.
+# The soname carries the major version: a program built against libcw.so.0
+# never loads an incompatible libcw.so.1.
+SONAME = libcw.so.$(firstword $(subst ., ,$(VERSION)))
 $(BUILD)/libcw.so: $(LIB_PIC) $(SQLITE_PIC)
-	$(CC) -shared -Wl,-soname,libcw.so -o $@ $(LIB_PIC) $(SQLITE_PIC) \
+	$(CC) -shared -Wl,-soname,$(SONAME) -o $@ $(LIB_PIC) $(SQLITE_PIC) \
 	  $(shell pkg-config --libs libcjson libcrypto 2>/dev/null) \
 	  -lpthread -ldl -lm $(LDFLAGS)
 
@@ -142,7 +145,9 @@ install: $(BUILD)/cw $(BUILD)/dist/libcw.a $(BUILD)/libcw.so $(BUILD)/cw.1 \
 	  $$d/share/man/man1 $$d/share/bash-completion/completions; \
 	install -m 755 $(BUILD)/cw $$d/bin/cw; \
 	install -m 644 $(BUILD)/dist/libcw.a $$d/lib/libcw.a; \
-	install -m 755 $(BUILD)/libcw.so $$d/lib/libcw.so; \
+	install -m 755 $(BUILD)/libcw.so $$d/lib/libcw.so.$(VERSION); \
+	ln -sf libcw.so.$(VERSION) $$d/lib/$(SONAME); \
+	ln -sf $(SONAME) $$d/lib/libcw.so; \
 	install -m 644 $(PUB_H) $(SQLITE_DIR)/sqlite3.h $$d/include/cw/; \
 	install -m 644 $(BUILD)/cw.1 $$d/share/man/man1/cw.1; \
 	install -m 644 $(BUILD)/cw.bash \

@@ -27,6 +27,16 @@ for f in bin/cw lib/libcw.a lib/libcw.so lib/pkgconfig/cw.pc \
 	[ -f "$d/$f" ] && ok || bad "$f not installed"
 done
 ls "$d/include/cw" | grep -q '_int\.h$' && bad "private headers installed"
+# libcw.so -> libcw.so.MAJOR -> libcw.so.VERSION, whose soname is the
+# middle one.
+version=$("$d/bin/cw" --version | sed -n '1s/^cw \([0-9.]*\).*/\1/p')
+major=${version%%.*}
+[ "$(readlink "$d/lib/libcw.so")" = "libcw.so.$major" ] &&
+[ "$(readlink "$d/lib/libcw.so.$major")" = "libcw.so.$version" ] &&
+[ -f "$d/lib/libcw.so.$version" ] && [ ! -L "$d/lib/libcw.so.$version" ] &&
+	ok || bad "libcw.so links: $(ls -l "$d/lib" | grep libcw.so)"
+objdump -p "$d/lib/libcw.so.$version" | grep -q "SONAME  *libcw.so.$major\$" &&
+	ok || bad "libcw.so.$version has no soname libcw.so.$major"
 grep -qx "prefix=$prefix" "$d/lib/pkgconfig/cw.pc" && ok ||
 	bad "cw.pc prefix is not $prefix"
 
