@@ -68,5 +68,5 @@ if [ "$filter" != none ]; then
 fi
 what="$n_suites suites"
 [ "${VG_CASES:-all}" = all ] && what="$what and every case"
-[ "${VG_CASES:-all}" != all ] && [ "$filter" != none ] && what="$what and the cases matching $filter"
+[ "${VG_CASES:-all}" != all ] && [ "$filter" != none ] && what="$what and the cases VG_CASES picks"
 echo "memcheck: $what clean in $(( $(date +%s) - t0 )) s"
