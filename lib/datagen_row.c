@@ -6,6 +6,8 @@
 */
 #include "datagen_fill.h"
 
+#include "watchdog.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -254,7 +256,7 @@ int dg_row_insert(dg_run *run, size_t t, sqlite3_stmt *st, size_t r,
 	dg_row w = {run->o->seed, cw_prng_hash(tb->t->name), r, 0,
 		    run->o->rows};
 	char last[512] = "";
-	int a, rc, xrc;
+	int a, rc, xrc, watch;
 
 	*ok = 0;
 	for (a = 0; a < run->o->max_attempts; a++) {
@@ -271,24 +273,42 @@ int dg_row_insert(dg_run *run, size_t t, sqlite3_stmt *st, size_t r,
 		if (rc != 0)
 			return rc < 0 ? rc : 0;
 		bind_row(st, tb, vals);
+		/* The project's triggers run inside this INSERT: time it as
+		** a migration statement is timed (watchdog.h). */
+		watch = cw_watchdog_begin(run->db);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW || (rc == SQLITE_DONE &&
 					 tb->keys.n_cols == 0)) {
 			int added = dg_keys_add(run, t, st);
-			if (added != 0)
+			if (added != 0) {
+				cw_watchdog_end(watch);
 				return added;
+			}
 			while (rc == SQLITE_ROW &&
 			       (rc = sqlite3_step(st)) == SQLITE_ROW)
 				;
+			cw_watchdog_end(watch);
 			sqlite3_reset(st);
 			if (rc != SQLITE_DONE)
 				return sql_error(run, tb->t->name);
 			*ok = 1;
 			return after_row(run, t, &w, choice, ck);
 		}
+		cw_watchdog_end(watch);
 		xrc = sqlite3_extended_errcode(run->db);
 		snprintf(last, sizeof(last), "%s", sqlite3_errmsg(run->db));
 		sqlite3_reset(st);
+		/* An interrupt rolls the whole transaction back: stop, and
+		** not as an INSERT SQLite refused (CW_ESQL), which callers
+		** pass over: the project's schema cannot hold rows. */
+		if ((xrc & 0xff) == SQLITE_INTERRUPT)
+			return cw_error_set(run->err, CW_EINVAL, "", "", 0,
+					    "filling %s: an INSERT ran past the "
+					    "time cw allows one statement (a "
+					    "trigger on %s that never ends?); "
+					    "CW_STATEMENT_TIMEOUT=SECONDS sets "
+					    "it, 0 for none", tb->t->name,
+					    tb->t->name);
 		if (sqlite3_get_autocommit(run->db))
 			return cw_error_set(run->err, CW_ESQL, "", "", 0,
 					    "filling %s: the transaction ended "

@@ -357,7 +357,7 @@ static int fill(run *x, sqlite3 *db, size_t rows, cw_schema *s)
 	rc = cw_datagen_fill(&gr, db, s, &go, x->err);
 	if (rc == 0)
 		cw_datagen_result_free(&gr);
-	else if (rc != CW_ENOMEM) {
+	else if (rc == CW_ESQL) {
 		cw_error_clear(x->err);
 		rc = 0;
 	}

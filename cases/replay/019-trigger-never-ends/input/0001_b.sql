@@ -1,0 +1,3 @@
+CREATE TABLE side(x);
+--> statement-breakpoint
+CREATE TRIGGER forever AFTER INSERT ON t BEGIN INSERT INTO side WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT max(x) FROM c; END;
