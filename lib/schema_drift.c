@@ -7,6 +7,7 @@
 #include "db.h"
 #include "migrate.h"
 #include "snapshot.h"
+#include "stmtrule.h"
 #include "text.h"
 
 #include <stdio.h>
@@ -26,24 +27,6 @@ static int open_private(sqlite3 **db, cw_error *err)
 	sqlite3_db_config(*db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
 	sqlite3_limit(*db, SQLITE_LIMIT_ATTACHED, 0);
 	return 0;
-}
-
-/* p past blanks and comments: where the next statement's first word is. */
-static const char *first_word(const char *p)
-{
-	for (;;) {
-		while (*p == ' ' || (*p >= '\t' && *p <= '\r'))
-			p++;
-		if (p[0] == '-' && p[1] == '-') {
-			while (*p && *p != '\n')
-				p++;
-		} else if (p[0] == '/' && p[1] == '*') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-		} else {
-			return p;
-		}
-	}
 }
 
 int cw_schema_read_sql_file(cw_schema *out, const char *path, cw_error *err)
@@ -66,7 +49,7 @@ int cw_schema_read_sql_file(cw_schema *out, const char *path, cw_error *err)
 	** INTO, PRAGMA, INSERT ...) is refused before it runs. */
 	for (p = t.data; rc == 0 && p && *p; p = tail) {
 		sqlite3_stmt *st = NULL;
-		const char *w = first_word(p);
+		const char *w = cw_stmtrule_skip_blank(p);
 		int src;
 		if (*w == '\0')
 			break;

@@ -113,8 +113,7 @@ done:
 	return 0;
 }
 
-/* Past spaces and comments. */
-static const char *skip_blank(const char *p)
+const char *cw_stmtrule_skip_blank(const char *p)
 {
 	const char *q;
 
@@ -135,7 +134,7 @@ static const char *skip_blank(const char *p)
 
 int cw_stmtrule_journal_mode(const char *sql, char *want, size_t n)
 {
-	const char *p = skip_blank(sql), *q, *semi;
+	const char *p = cw_stmtrule_skip_blank(sql), *q, *semi;
 	size_t i = 0;
 
 	if (strncasecmp(p, "pragma", 6) != 0)
@@ -207,7 +206,7 @@ static const char *fk_pragma_name(const char *p)
 	if (dot && (size_t)(dot - p) < 64 && !memchr(p, '=', (size_t)(dot - p))
 	    && !memchr(p, '(', (size_t)(dot - p)) &&
 	    !memchr(p, ';', (size_t)(dot - p)))
-		p = skip_blank(dot + 1);
+		p = cw_stmtrule_skip_blank(dot + 1);
 	if (*p == '"' || *p == '`' || *p == '[' || *p == '\'') {
 		q = *p == '[' ? ']' : *p;
 		if (strncasecmp(p + 1, "foreign_keys", 12) != 0 ||
@@ -220,28 +219,28 @@ static const char *fk_pragma_name(const char *p)
 
 cw_txn_kind cw_stmtrule_txn_kind(const char *sql)
 {
-	const char *p = skip_blank(sql);
+	const char *p = cw_stmtrule_skip_blank(sql);
 
 	/* SQLite skips empty statements: ";COMMIT" is a COMMIT. */
 	while (*p == ';')
-		p = skip_blank(p + 1);
+		p = cw_stmtrule_skip_blank(p + 1);
 	if (word_at(p, "BEGIN"))
 		return CW_TXN_BEGIN;
 	if (word_at(p, "COMMIT") || word_at(p, "END"))
 		return CW_TXN_COMMIT;
 	if (word_at(p, "ROLLBACK")) {
-		p = skip_blank(p + 8);
+		p = cw_stmtrule_skip_blank(p + 8);
 		if (word_at(p, "TRANSACTION"))
-			p = skip_blank(p + 11);
+			p = cw_stmtrule_skip_blank(p + 11);
 		return word_at(p, "TO") ? CW_TXN_NONE : CW_TXN_ROLLBACK;
 	}
 	if (!word_at(p, "PRAGMA"))
 		return CW_TXN_NONE;
-	p = fk_pragma_name(skip_blank(p + 6));
+	p = fk_pragma_name(cw_stmtrule_skip_blank(p + 6));
 	if (p == NULL)
 		return CW_TXN_NONE;
-	p = skip_blank(p);
+	p = cw_stmtrule_skip_blank(p);
 	if (*p != '=' && *p != '(')
 		return CW_TXN_NONE;
-	return fk_value(skip_blank(p + 1));
+	return fk_value(cw_stmtrule_skip_blank(p + 1));
 }

@@ -65,6 +65,10 @@ typedef enum cw_txn_kind {
 
 cw_txn_kind cw_stmtrule_txn_kind(const char *sql);
 
+/* p past blanks, "--" and slash-star comments: where the next word of
+** SQL starts (the end of the text when none is left). */
+const char *cw_stmtrule_skip_blank(const char *p);
+
 /* The journal mode a `PRAGMA [schema.]journal_mode = X` statement asks
 ** for, lower case, into want (n bytes); 1 if it is one, else 0.  The
 ** statement may end with or without a ';'. */
